@@ -1,0 +1,137 @@
+/*
+ * One operand from name to result: parse the name, open and check the
+ * file, try the fast probes, and fall back to ImageMagick when they cannot
+ * give identify's exact answer.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imgid.h"
+
+static double
+clock_seconds(clockid_t clock)
+{
+	struct timespec	 ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Turn the fast interpreter's warning list into messages. */
+static void
+identify_warnings(struct result *r, const struct buf *warnings)
+{
+	const char	*line, *end;
+	char		 reason[4200];
+
+	if (warnings->len == 0)
+		return;
+	for (line = warnings->data; *line != '\0'; line = end + 1) {
+		end = strchr(line, '\n');
+		snprintf(reason, sizeof(reason), "unknown image property %.*s",
+		    (int)(end - line), line);
+		result_message(r, r->opt, MAGICK_WARNING, reason, NULL);
+	}
+}
+
+/*
+ * Write the fast answer for a probed file.  Return -1, with nothing
+ * written, when an escape needs ImageMagick.
+ */
+static int
+identify_fast(struct result *r, const struct probe_data *pd,
+    const struct format_names *names, double started, double cpu_started)
+{
+	const struct options	*opt = r->opt;
+	struct buf		 text = { NULL, 0, 0 }, warnings = { NULL, 0, 0 };
+
+	if (opt->verbose)
+		return -1;
+	if (opt->format == NULL) {
+		describe_line(&pd->info, names,
+		    clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_started,
+		    clock_seconds(CLOCK_MONOTONIC) - started, &r->out);
+		return 0;
+	}
+	if (format_expand(opt->format, &pd->info, names, &text, &warnings) !=
+	    FORMAT_DONE) {
+		buf_free(&text);
+		buf_free(&warnings);
+		return -1;
+	}
+	identify_warnings(r, &warnings);
+	if (text.len != 0)
+		buf_add(&r->out, text.data, text.len);
+	buf_free(&text);
+	buf_free(&warnings);
+	return 0;
+}
+
+/*
+ * Identify an already parsed operand.  literal says the name came from a
+ * batch, so ImageMagick must read the open file rather than parse the name.
+ */
+static void
+identify_parsed(const struct options *opt, const struct operand *op,
+    int literal, struct result *r)
+{
+	struct format_names	 names;
+	struct probe_data	 pd;
+	double			 started, cpu_started;
+	uint64_t		 size;
+	int			 fd;
+
+	started = clock_seconds(CLOCK_MONOTONIC);
+	cpu_started = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+	if (probe_open(op->path, &fd, &size, r, opt) != PROBE_OK)
+		return;
+	names.magick_filename = op->arg;
+	names.filename = op->path;
+	if (!op->magick_only && probe_file(fd, size, &pd) == PROBE_OK) {
+		r->info = pd.info;
+		r->have_info = 1;
+		if (identify_fast(r, &pd, &names, started, cpu_started) == 0) {
+			close(fd);
+			return;
+		}
+	}
+	r->have_info = 0;
+	magick_identify(opt, op->arg, literal ? fd : -1, opt->batch, r);
+	close(fd);
+}
+
+/* Identify one command-line operand, with identify's name rules. */
+void
+identify_operand(const struct options *opt, const char *arg, struct result *r)
+{
+	struct operand	 op;
+
+	r->opt = opt;
+	r->name = arg;
+	if (path_parse(arg, 0, &op) != 0) {
+		result_error(r, opt, "not authorized", arg, 0);
+		return;
+	}
+	if (strcmp(arg, "-") == 0)
+		magick_identify(opt, arg, -1, 0, r);
+	else
+		identify_parsed(opt, &op, 0, r);
+	path_free(&op);
+}
+
+/* Identify a batch path, taken literally. */
+void
+identify_literal(const struct options *opt, const char *path,
+    struct result *r)
+{
+	struct operand	 op;
+
+	r->opt = opt;
+	r->name = path;
+	path_parse(path, 1, &op);
+	identify_parsed(opt, &op, 1, r);
+	path_free(&op);
+}

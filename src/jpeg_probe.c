@@ -1,0 +1,208 @@
+/*
+ * JPEG header probe through libjpeg-turbo: jpeg_read_header reads the
+ * markers up to the first scan, keeping APP1 (EXIF) and the start of APP13
+ * (Photoshop resources).  No coefficient is decoded.  The answers mirror
+ * ImageMagick 6.9.11's JPEG coder (coders/jpeg.c, ReadJPEGImage_) when it
+ * pings, and ReadImage's use of EXIF afterwards.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+#include "imgid.h"
+
+/* ImageMagick rejects smaller files as "insufficient image data". */
+#define JPEG_SIZE_MIN		107
+#define JPEG_APP1		(JPEG_APP0 + 1)
+#define JPEG_APP13		(JPEG_APP0 + 13)
+
+struct jpeg_probe_state {
+	struct jpeg_error_mgr	 err;	/* first, so that the casts work */
+	struct jpeg_source_mgr	 src;
+	struct reader		*rd;
+	jmp_buf			 jump;
+};
+
+int
+jpeg_probe_signature(const unsigned char *p, size_t len)
+{
+	return len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff;
+}
+
+static void
+jpeg_probe_error_exit(j_common_ptr cinfo)
+{
+	struct jpeg_probe_state	*st = (struct jpeg_probe_state *)cinfo->err;
+
+	longjmp(st->jump, 1);
+}
+
+/* A warning means a damaged stream: let ImageMagick report it its way. */
+static void
+jpeg_probe_emit(j_common_ptr cinfo, int level)
+{
+	if (level < 0)
+		jpeg_probe_error_exit(cinfo);
+}
+
+static struct jpeg_probe_state *
+jpeg_probe_state(j_decompress_ptr cinfo)
+{
+	return (struct jpeg_probe_state *)cinfo->err;
+}
+
+static void
+jpeg_probe_init_source(j_decompress_ptr cinfo)
+{
+	(void)cinfo;
+}
+
+/* End of file inside the header is an error here, never a fake EOI. */
+static boolean
+jpeg_probe_fill(j_decompress_ptr cinfo)
+{
+	struct jpeg_probe_state	*st = jpeg_probe_state(cinfo);
+	struct reader		*rd = st->rd;
+
+	if (reader_fill(rd) == 0)
+		jpeg_probe_error_exit((j_common_ptr)cinfo);
+	st->src.next_input_byte = rd->buf;
+	st->src.bytes_in_buffer = rd->len;
+	return TRUE;
+}
+
+/* Large markers (thumbnails, ICC profiles) are skipped with a seek. */
+static void
+jpeg_probe_skip(j_decompress_ptr cinfo, long count)
+{
+	struct jpeg_probe_state	*st = jpeg_probe_state(cinfo);
+	struct reader		*rd = st->rd;
+
+	if (count <= 0)
+		return;
+	rd->pos = rd->len - st->src.bytes_in_buffer;
+	if (reader_skip(rd, (uint64_t)count) != 0)
+		jpeg_probe_error_exit((j_common_ptr)cinfo);
+	st->src.next_input_byte = rd->buf + rd->pos;
+	st->src.bytes_in_buffer = rd->len - rd->pos;
+}
+
+static void
+jpeg_probe_term_source(j_decompress_ptr cinfo)
+{
+	(void)cinfo;
+}
+
+/*
+ * Check the saved markers: one EXIF APP1 at most (ImageMagick joins
+ * several into one profile), and no "G3FAX" Photoshop block, which turns
+ * the image into Lab.  Return -1 to defer.
+ */
+static int
+jpeg_probe_markers(j_decompress_ptr cinfo, struct image *info)
+{
+	jpeg_saved_marker_ptr	 m, exif = NULL;
+
+	for (m = cinfo->marker_list; m != NULL; m = m->next) {
+		if (m->marker == JPEG_APP13 && m->data_length >= 5 &&
+		    memcmp(m->data, "G3FAX", 5) == 0)
+			return -1;
+		if (m->marker != JPEG_APP1 || m->data_length <= 4 ||
+		    strncasecmp((const char *)m->data, "exif", 4) != 0)
+			continue;
+		if (exif != NULL)
+			return -1;
+		exif = m;
+	}
+	if (exif == NULL)
+		return 0;
+	return exif_apply(exif->data, exif->data_length, info);
+}
+
+/* Fill info from the decompressor's header fields. */
+static enum probe_status
+jpeg_probe_describe(j_decompress_ptr cinfo, struct image *info)
+{
+	const char	*colorspace;
+
+	switch (cinfo->out_color_space) {
+	case JCS_GRAYSCALE:
+		colorspace = "Gray";
+		break;
+	case JCS_RGB:
+		colorspace = "sRGB";
+		break;
+	case JCS_CMYK:
+		colorspace = "CMYK";
+		break;
+	default:
+		return PROBE_DEFER;
+	}
+	if (cinfo->data_precision != 8)
+		return PROBE_DEFER;
+	snprintf(info->magick, sizeof(info->magick), "JPEG");
+	snprintf(info->colorspace, sizeof(info->colorspace), "%s", colorspace);
+	snprintf(info->compression, sizeof(info->compression), "JPEG");
+	info->columns = info->page_width = cinfo->image_width;
+	info->rows = info->page_height = cinfo->image_height;
+	info->depth = 8;
+	if (cinfo->out_color_space == JCS_GRAYSCALE) {
+		snprintf(info->type, sizeof(info->type), "Grayscale");
+		info->pseudo_class = 1;
+		info->colors = 256;
+	}
+	if (cinfo->saw_JFIF_marker && cinfo->X_density != 1 &&
+	    cinfo->Y_density != 1) {
+		info->x_resolution = cinfo->X_density;
+		info->y_resolution = cinfo->Y_density;
+		if (cinfo->density_unit == 1)
+			info->units = UNITS_PER_INCH;
+		else if (cinfo->density_unit == 2)
+			info->units = UNITS_PER_CENTIMETER;
+	}
+	return jpeg_probe_markers(cinfo, info) == 0 ? PROBE_OK : PROBE_DEFER;
+}
+
+enum probe_status
+jpeg_probe(struct reader *rd, struct probe_data *pd)
+{
+	struct jpeg_decompress_struct	 cinfo;
+	struct jpeg_probe_state		 st;
+	enum probe_status		 status;
+
+	if (pd->info.file_size < JPEG_SIZE_MIN)
+		return PROBE_DEFER;
+	memset(&st, 0, sizeof(st));
+	st.rd = rd;
+	cinfo.err = jpeg_std_error(&st.err);
+	st.err.error_exit = jpeg_probe_error_exit;
+	st.err.emit_message = jpeg_probe_emit;
+	if (setjmp(st.jump) != 0) {
+		jpeg_destroy_decompress(&cinfo);
+		return PROBE_DEFER;
+	}
+	jpeg_create_decompress(&cinfo);
+	st.src.init_source = jpeg_probe_init_source;
+	st.src.fill_input_buffer = jpeg_probe_fill;
+	st.src.skip_input_data = jpeg_probe_skip;
+	st.src.resync_to_restart = jpeg_resync_to_restart;
+	st.src.term_source = jpeg_probe_term_source;
+	st.src.next_input_byte = rd->buf + rd->pos;
+	st.src.bytes_in_buffer = rd->len - rd->pos;
+	cinfo.src = &st.src;
+	jpeg_save_markers(&cinfo, JPEG_APP1, 0xffff);
+	jpeg_save_markers(&cinfo, JPEG_APP13, 5);
+	if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
+		jpeg_destroy_decompress(&cinfo);
+		return PROBE_DEFER;
+	}
+	status = jpeg_probe_describe(&cinfo, &pd->info);
+	if (status == PROBE_OK)
+		pd->default_line_ok = 1;
+	jpeg_destroy_decompress(&cinfo);
+	return status;
+}

@@ -1,0 +1,301 @@
+/*
+ * The MagickWand module: every file the fast probes do not answer is read
+ * here by ImageMagick itself, and its escapes are expanded by ImageMagick's
+ * own interpreter, so that these answers are identify's by construction.
+ * imgid loads this module with dlopen only when a file needs it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wand/MagickWand.h>
+
+#include "magick_module.h"
+
+extern const struct magick_module imgid_magick_module;
+
+/* The request whose messages the handlers collect, one per thread. */
+static _Thread_local const struct magick_request *current_request;
+static _Thread_local struct magick_reply *current_reply;
+
+/*
+ * Built-in security policy, applied before the first read so that the
+ * host's policy.xml cannot loosen it.  Delegates (external programs) are
+ * off entirely; coders that fetch URLs, run drawing scripts or read other
+ * files by indirection are off; "@" paths are off.
+ */
+static const char policy_xml[] =
+    "<policymap>\n"
+    "  <policy domain=\"delegate\" rights=\"none\" pattern=\"*\"/>\n"
+    "  <policy domain=\"coder\" rights=\"none\" pattern=\"{URL,HTTP,HTTPS,"
+    "FTP,MVG,MSL,TEXT,EPHEMERAL,INLINE,LABEL,CAPTION,PANGO,X,SHOW,WIN,"
+    "PRINT,PS,PS2,PS3,EPS,EPSF,EPSI,EPT,PDF,PDFA,XPS,AI,PCL,MPEG,MP4,M4V,"
+    "MOV,AVI,WMV,MKV,FLV,PLASMA,FRACTAL,CLIPBOARD,VID,MAP,IMPLICIT}\"/>\n"
+    "  <policy domain=\"path\" rights=\"none\" pattern=\"@*\"/>\n"
+    "  <policy domain=\"module\" rights=\"none\" pattern=\"{PS,PDF,XPS,"
+    "MPEG,URL,MSL,MVG,LABEL,CAPTION,PANGO,X,SHOW,WIN}\"/>\n"
+    "</policymap>\n";
+
+/*
+ * Strip ImageMagick's " @ error/file.c/Function/line" location, which
+ * names its source files rather than anything the user can act on.
+ */
+static void
+module_report(enum magick_severity severity, const char *reason,
+    const char *description)
+{
+	const struct magick_request	*req = current_request;
+	char				*text, *at;
+
+	if (req == NULL || reason == NULL)
+		return;
+	text = strdup(reason);
+	if (text == NULL)
+		return;
+	at = strstr(text, " @ ");
+	if (at != NULL && (strncmp(at, " @ error/", 9) == 0 ||
+	    strncmp(at, " @ warning/", 11) == 0 ||
+	    strncmp(at, " @ fatal/", 9) == 0))
+		*at = '\0';
+	if (severity == MAGICK_ERROR)
+		current_reply->failed = 1;
+	else
+		current_reply->warned = 1;
+	req->message(req->context, severity, text, description);
+	free(text);
+}
+
+static void
+module_error(const ExceptionType severity, const char *reason,
+    const char *description)
+{
+	(void)severity;
+	module_report(MAGICK_ERROR, reason, description);
+}
+
+static void
+module_warning(const ExceptionType severity, const char *reason,
+    const char *description)
+{
+	(void)severity;
+	module_report(MAGICK_WARNING, reason, description);
+}
+
+/* Fatal errors must not exit the whole program: report them as errors. */
+static void
+module_fatal(const ExceptionType severity, const char *reason,
+    const char *description)
+{
+	(void)severity;
+	module_report(MAGICK_ERROR, reason, description);
+}
+
+static void
+module_limit(ResourceType type, uint64_t value)
+{
+	if (value != 0)
+		SetMagickResourceLimit(type, (MagickSizeType)value);
+}
+
+static int
+module_start(const struct magick_limits *limits, char *err, size_t errlen)
+{
+	ExceptionInfo	*exception;
+	int		 ok;
+
+	MagickCoreGenesis("imgid", MagickFalse);
+	exception = AcquireExceptionInfo();
+	ok = SetMagickSecurityPolicy(policy_xml, exception) != MagickFalse;
+	if (!ok)
+		snprintf(err, errlen, "cannot set the security policy: %s",
+		    exception->reason != NULL ? exception->reason : "unknown");
+	DestroyExceptionInfo(exception);
+	if (!ok)
+		return -1;
+	SetErrorHandler(module_error);
+	SetWarningHandler(module_warning);
+	SetFatalErrorHandler(module_fatal);
+	module_limit(WidthResource, limits->width);
+	module_limit(HeightResource, limits->height);
+	module_limit(AreaResource, limits->area);
+	module_limit(MemoryResource, limits->memory);
+	module_limit(MapResource, limits->map);
+	module_limit(DiskResource, limits->disk);
+	module_limit(TimeResource, limits->time);
+	module_limit(ThreadResource, limits->threads);
+	return 0;
+}
+
+/* Copy frame 0's header facts, for JSON output. */
+static void
+module_describe(const Image *image, struct image *info)
+{
+	const char	*value;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->magick, sizeof(info->magick), "%.31s", image->magick);
+	info->columns = image->columns;
+	info->rows = image->rows;
+	info->page_width = image->page.width;
+	info->page_height = image->page.height;
+	info->page_x = image->page.x;
+	info->page_y = image->page.y;
+	info->depth = (unsigned)image->depth;
+	snprintf(info->colorspace, sizeof(info->colorspace), "%s",
+	    CommandOptionToMnemonic(MagickColorspaceOptions,
+	    (ssize_t)image->colorspace));
+	info->pseudo_class = image->storage_class == PseudoClass;
+	info->matte = image->matte != MagickFalse;
+	info->colors = image->colors;
+	info->x_resolution = image->x_resolution;
+	info->y_resolution = image->y_resolution;
+	info->units = (enum image_units)image->units;
+	info->orientation = image->orientation <= 8 ? (int)image->orientation : 0;
+	value = GetImageProperty(image, "exif:Orientation");
+	if (value != NULL)
+		snprintf(info->exif_orientation,
+		    sizeof(info->exif_orientation), "%.31s", value);
+	info->frames = GetImageListLength(image);
+	info->file_size = image->extent != 0 ? image->extent :
+	    GetBlobSize(image);
+}
+
+/* Write identify's text for each frame into out, as identify does. */
+static void
+module_output(const struct magick_request *req, ImageInfo *image_info,
+    Image *images, FILE *out)
+{
+	Image	*image;
+	size_t	 count = 0;
+	char	*text;
+
+	for (image = images; image != NULL; image = GetNextImageInList(image)) {
+		if (image->scene == 0)
+			image->scene = count++;
+		if (req->format == NULL)
+			IdentifyImage(image, out, req->verbose ?
+			    MagickTrue : MagickFalse);
+		else {
+			text = InterpretImageProperties(image_info, image,
+			    req->format);
+			InheritException(&images->exception, &image->exception);
+			if (text != NULL) {
+				fputs(text, out);
+				DestroyString(text);
+			}
+		}
+		if (req->first_frame)
+			break;
+	}
+}
+
+/*
+ * Set up image_info for a request.  A literal name (fd >= 0) is read from
+ * the open file, so ImageMagick parses no frame suffix, format prefix or
+ * template in it, and picks the format from the content alone.
+ */
+static ImageInfo *
+module_image_info(const struct magick_request *req)
+{
+	ImageInfo	*image_info = CloneImageInfo(NULL);
+	int		 fd;
+
+	image_info->ping = req->ping ? MagickTrue : MagickFalse;
+	if (req->fd < 0) {
+		CopyMagickString(image_info->filename, req->name,
+		    MaxTextExtent);
+		return image_info;
+	}
+	fd = dup(req->fd);
+	if (fd != -1 && lseek(fd, 0, SEEK_SET) == 0)
+		image_info->file = fdopen(fd, "rb");
+	else if (fd != -1)
+		close(fd);
+	CopyMagickString(image_info->filename, "imgid-input", MaxTextExtent);
+	return image_info;
+}
+
+/* Put the literal name back where %f, %d and the default line read it. */
+static void
+module_rename(const struct magick_request *req, Image *images)
+{
+	Image	*image;
+
+	if (req->fd < 0)
+		return;
+	for (image = images; image != NULL; image = GetNextImageInList(image)) {
+		CopyMagickString(image->filename, req->name, MaxTextExtent);
+		CopyMagickString(image->magick_filename, req->name,
+		    MaxTextExtent);
+	}
+}
+
+static void
+module_identify(const struct magick_request *req, struct magick_reply *reply)
+{
+	ImageInfo	*image_info;
+	ExceptionInfo	*exception;
+	Image		*images;
+	FILE		*out;
+	char		*text = NULL;
+	size_t		 len = 0;
+
+	memset(reply, 0, sizeof(*reply));
+	current_request = req;
+	current_reply = reply;
+	image_info = module_image_info(req);
+	exception = AcquireExceptionInfo();
+	images = req->ping ? PingImages(image_info, exception) :
+	    ReadImages(image_info, exception);
+	if (images == NULL || exception->severity >= ErrorException)
+		reply->failed = 1;
+	if (images != NULL) {
+		module_rename(req, images);
+		out = open_memstream(&text, &len);
+		if (out != NULL) {
+			module_output(req, image_info, images, out);
+			fclose(out);
+		}
+		InheritException(exception, &images->exception);
+		module_describe(images, &reply->info);
+		reply->described = 1;
+		DestroyImageList(images);
+	}
+	if (exception->severity >= ErrorException)
+		reply->failed = 1;
+	CatchException(exception);
+	DestroyExceptionInfo(exception);
+	if (image_info->file != NULL)
+		fclose(image_info->file);
+	image_info->file = NULL;
+	DestroyImageInfo(image_info);
+	reply->out = text;
+	reply->out_len = len;
+	current_request = NULL;
+	current_reply = NULL;
+}
+
+static const char *
+module_version(void)
+{
+	size_t	 number;
+
+	return GetMagickVersion(&number);
+}
+
+static void
+module_stop(void)
+{
+	MagickCoreTerminus();
+}
+
+const struct magick_module imgid_magick_module = {
+	MAGICK_MODULE_ABI,
+	module_start,
+	module_identify,
+	module_version,
+	module_stop
+};

@@ -1,0 +1,156 @@
+/*
+ * PNG header probe through libpng: IHDR, PLTE, tRNS, gAMA, pHYs and the
+ * other chunks before the first IDAT.  No pixel data is inflated.  The
+ * answers mirror what ImageMagick 6.9.11's PNG coder sets when it pings
+ * (coders/png.c, ReadOnePNGImage); cases it treats specially are deferred.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <string.h>
+
+#include <png.h>
+
+#include "imgid.h"
+
+/* ImageMagick treats a gamma above this as linear light (RGB, LinearGray). */
+#define LINEAR_GAMMA_MIN	0.75
+
+struct png_probe_state {
+	struct reader	*rd;
+	int		 odd_chunk;	/* a chunk that changes the answer */
+	jmp_buf		 jump;
+};
+
+int
+png_probe_signature(const unsigned char *p, size_t len)
+{
+	return len >= 8 && png_sig_cmp(p, 0, 8) == 0;
+}
+
+static void
+png_probe_read(png_structp png, png_bytep out, size_t len)
+{
+	struct png_probe_state	*st = png_get_io_ptr(png);
+	struct reader		*rd = st->rd;
+	size_t			 n;
+
+	while (len > 0) {
+		if (rd->pos == rd->len && reader_fill(rd) == 0)
+			png_error(png, "unexpected end of file");
+		n = rd->len - rd->pos;
+		if (n > len)
+			n = len;
+		memcpy(out, rd->buf + rd->pos, n);
+		rd->pos += n;
+		out += n;
+		len -= n;
+	}
+}
+
+/* Errors and warnings both send the file to ImageMagick, which words them. */
+static void
+png_probe_error(png_structp png, png_const_charp msg)
+{
+	struct png_probe_state	*st = png_get_error_ptr(png);
+
+	(void)msg;
+	longjmp(st->jump, 1);
+}
+
+/*
+ * Chunks that ImageMagick's PNG coder reads itself and that change the
+ * page geometry (vpAg, caNv) or the profiles (exIf, an early spelling of
+ * eXIf that libpng does not know) make the probe defer.  libpng consumes
+ * eXIf itself, so ImageMagick 6.9.11 never sees it, and neither does imgid.
+ */
+static int
+png_probe_unknown(png_structp png, png_unknown_chunkp chunk)
+{
+	struct png_probe_state	*st = png_get_user_chunk_ptr(png);
+
+	if (memcmp(chunk->name, "vpAg", 4) == 0 ||
+	    memcmp(chunk->name, "caNv", 4) == 0 ||
+	    memcmp(chunk->name, "exIf", 4) == 0)
+		st->odd_chunk = 1;
+	return 1;
+}
+
+/* Fill info from the chunks libpng has read, as ImageMagick's ping does. */
+static enum probe_status
+png_probe_describe(png_structp png, png_infop pi, struct image *info)
+{
+	png_uint_32	 width, height, res_x, res_y;
+	int		 depth, color, interlace, unit, num_palette = 0;
+	png_colorp	 palette;
+	double		 gamma = 1.0 / 2.2;
+	int		 gray, trns;
+
+	png_get_IHDR(png, pi, &width, &height, &depth, &color, &interlace,
+	    NULL, NULL);
+	if (png_get_valid(png, pi, PNG_INFO_gAMA))
+		png_get_gAMA(png, pi, &gamma);
+	if (png_get_valid(png, pi, PNG_INFO_sRGB))
+		gamma = 1.0 / 2.2;
+	if (gamma > LINEAR_GAMMA_MIN || png_get_valid(png, pi, PNG_INFO_oFFs))
+		return PROBE_DEFER;
+	gray = color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA;
+	trns = png_get_valid(png, pi, PNG_INFO_tRNS) != 0;
+	snprintf(info->magick, sizeof(info->magick), "PNG");
+	info->columns = info->page_width = width;
+	info->rows = info->page_height = height;
+	info->depth = depth > 8 ? 16 : 8;
+	snprintf(info->colorspace, sizeof(info->colorspace), "%s",
+	    gray ? "Gray" : "sRGB");
+	snprintf(info->type, sizeof(info->type), "%s", gray ? "Grayscale" : "");
+	snprintf(info->compression, sizeof(info->compression), "Zip");
+	if (color == PNG_COLOR_TYPE_PALETTE)
+		png_get_PLTE(png, pi, &palette, &num_palette);
+	if ((color == PNG_COLOR_TYPE_PALETTE ||
+	    (color == PNG_COLOR_TYPE_GRAY && depth < 16)) && !trns) {
+		info->pseudo_class = 1;
+		info->colors = color == PNG_COLOR_TYPE_PALETTE ?
+		    (uint64_t)num_palette : (uint64_t)1 << depth;
+	}
+	info->matte = (color & PNG_COLOR_MASK_ALPHA) != 0 || trns;
+	if (png_get_pHYs(png, pi, &res_x, &res_y, &unit)) {
+		info->x_resolution = res_x;
+		info->y_resolution = res_y;
+		if (unit == PNG_RESOLUTION_METER) {
+			info->units = UNITS_PER_CENTIMETER;
+			info->x_resolution = (double)res_x / 100.0;
+			info->y_resolution = (double)res_y / 100.0;
+		}
+	}
+	return PROBE_OK;
+}
+
+enum probe_status
+png_probe(struct reader *rd, struct probe_data *pd)
+{
+	struct png_probe_state	 st;
+	png_structp		 png;
+	png_infop		 pi;
+	volatile enum probe_status status = PROBE_DEFER;
+
+	memset(&st, 0, sizeof(st));
+	st.rd = rd;
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &st,
+	    png_probe_error, png_probe_error);
+	if (png == NULL)
+		return PROBE_DEFER;
+	pi = png_create_info_struct(png);
+	if (pi == NULL || setjmp(st.jump) != 0) {
+		png_destroy_read_struct(&png, &pi, NULL);
+		return PROBE_DEFER;
+	}
+	png_set_read_fn(png, &st, png_probe_read);
+	png_set_read_user_chunk_fn(png, &st, png_probe_unknown);
+	png_read_info(png, pi);
+	if (!st.odd_chunk)
+		status = png_probe_describe(png, pi, &pd->info);
+	if (status == PROBE_OK)
+		pd->default_line_ok = 1;
+	png_destroy_read_struct(&png, &pi, NULL);
+	return status;
+}

@@ -1,0 +1,125 @@
+/*
+ * The probe chain for one file: open without blocking, check the file
+ * type, sniff the signature, then ask libpng or libjpeg for the header.
+ * Anything a fast probe is not sure of goes to ImageMagick.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "imgid.h"
+
+/*
+ * Open path for reading and check that it is a regular file.  O_NONBLOCK
+ * keeps open from waiting for a FIFO's writer; the type check then rejects
+ * the FIFO before anything reads it.
+ */
+enum probe_status
+probe_open(const char *path, int *fdp, uint64_t *sizep, struct result *r,
+    const struct options *opt)
+{
+	struct stat	 st;
+	int		 fd;
+
+	*fdp = -1;
+	if (*path == '\0') {
+		result_error(r, opt, "unable to open image", path, ENOENT);
+		return PROBE_FAILED;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		result_error(r, opt, "unable to open image", path, errno);
+		return PROBE_FAILED;
+	}
+	if (fstat(fd, &st) == -1) {
+		result_error(r, opt, "unable to open image", path, errno);
+		close(fd);
+		return PROBE_FAILED;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		result_error(r, opt, "no decode delegate for this image format",
+		    path, EISDIR);
+		close(fd);
+		return PROBE_FAILED;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r->failed = 1;
+		buf_printf(&r->err, "%s: unable to open image `", opt->progname);
+		quote_name(&r->err, path);
+		buf_adds(&r->err, "': not a regular file\n");
+		close(fd);
+		return PROBE_FAILED;
+	}
+	*fdp = fd;
+	*sizep = (uint64_t)st.st_size;
+	return PROBE_OK;
+}
+
+/*
+ * Refill the reader's buffer with the next bytes of the file.  Return the
+ * number of bytes now available, 0 at end of file or past the read budget.
+ */
+int
+reader_fill(struct reader *rd)
+{
+	ssize_t	 n;
+
+	rd->offset += rd->len;
+	rd->pos = rd->len = 0;
+	if (rd->offset >= PROBE_READ_MAX)
+		return 0;
+	do
+		n = read(rd->fd, rd->buf, sizeof(rd->buf));
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return 0;
+	rd->len = (size_t)n;
+	return (int)n;
+}
+
+/* Skip count bytes, seeking past what the buffer does not hold. */
+int
+reader_skip(struct reader *rd, uint64_t count)
+{
+	uint64_t	 in_buf = rd->len - rd->pos;
+
+	if (count <= in_buf) {
+		rd->pos += (size_t)count;
+		return 0;
+	}
+	count -= in_buf;
+	rd->offset += rd->len + count;
+	rd->pos = rd->len = 0;
+	if (rd->offset >= PROBE_READ_MAX)
+		return -1;
+	return lseek(rd->fd, (off_t)rd->offset, SEEK_SET) == -1 ? -1 : 0;
+}
+
+/*
+ * Run the fast probe that matches the file's signature.  The file offset
+ * is left where the probe stopped; ImageMagick reopens the file by name.
+ */
+enum probe_status
+probe_file(int fd, uint64_t size, struct probe_data *pd)
+{
+	struct reader	 rd;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->info.file_size = size;
+	pd->info.frames = 1;
+	rd.fd = fd;
+	rd.offset = 0;
+	rd.pos = rd.len = 0;
+	if (reader_fill(&rd) == 0)
+		return PROBE_DEFER;
+	rd.offset = 0;
+	if (png_probe_signature(rd.buf, rd.len))
+		return png_probe(&rd, pd);
+	if (jpeg_probe_signature(rd.buf, rd.len))
+		return jpeg_probe(&rd, pd);
+	return PROBE_DEFER;
+}
