@@ -1,9 +1,419 @@
-/* Temporary: replaced by the batch reader. */
+/*
+ * Batch mode: paths from a stream, one per line or NUL-terminated, and
+ * exactly one result line per path on standard output, in input order.
+ * With --jobs, worker threads identify several files at once inside a
+ * bounded window of pending paths, and whichever thread completes the
+ * oldest pending result prints it and every later one that is ready.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "imgid.h"
+
+/* Pending paths per worker thread: enough to keep them all busy. */
+#define BATCH_WINDOW_PER_JOB	4
+
+struct batch {
+	const struct options	*opt;
+	FILE			*in;
+	int			 delim;		/* '\n' or '\0' */
+	int			 flush;		/* flush after every line */
+	int			 status;	/* 1 once a path failed */
+};
+
+/* One path in the window and, once done is set, its result. */
+struct slot {
+	char		*path;
+	size_t		 len;		/* bytes in path, NUL bytes included */
+	struct result	 result;
+	int		 done;
+};
+
+struct pool {
+	struct batch	*batch;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 work;		/* a path was queued, or input ended */
+	pthread_cond_t	 space;		/* a slot was printed and freed */
+	struct slot	*slots;
+	size_t		 size;		/* slots in the window */
+	size_t		 queued;	/* paths read so far */
+	size_t		 taken;		/* paths a worker has started */
+	size_t		 printed;	/* results written so far */
+	int		 eof;
+	int		 printing;	/* a thread is writing a result */
+};
+
+/*
+ * Append s with backslash, tab, newline and carriage return written as
+ * \\, \t, \n and \r, so that a field never splits a line or a record.
+ */
+static void
+batch_escape(struct buf *out, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '\\':
+			buf_adds(out, "\\\\");
+			break;
+		case '\t':
+			buf_adds(out, "\\t");
+			break;
+		case '\n':
+			buf_adds(out, "\\n");
+			break;
+		case '\r':
+			buf_adds(out, "\\r");
+			break;
+		default:
+			buf_addc(out, s[i]);
+			break;
+		}
+	}
+}
+
+/*
+ * Append the in-band reason for a failure: the last message, which is the
+ * error that ended the read, without the program name before it.
+ */
+static void
+batch_reason(const struct result *r, struct buf *out)
+{
+	const char	*start, *end;
+	size_t		 plen = strlen(r->opt->progname);
+
+	if (r->err.len == 0) {
+		buf_adds(out, r->warned ? "a warning was reported" : "failed");
+		return;
+	}
+	end = r->err.data + r->err.len - 1;
+	for (start = end; start > r->err.data && start[-1] != '\n'; start--)
+		continue;
+	if ((size_t)(end - start) > plen + 1 &&
+	    strncmp(start, r->opt->progname, plen) == 0 &&
+	    strncmp(start + plen, ": ", 2) == 0)
+		start += plen + 2;
+	batch_escape(out, start, (size_t)(end - start));
+}
+
+/* Append the fixed fields that describe a file when -format is absent. */
+static void
+batch_fields(const struct result *r, struct buf *out)
+{
+	const struct image	*im = &r->info;
+
+	batch_escape(out, r->name, strlen(r->name));
+	buf_printf(out, "\t%s\t%llu\t%llu\t%llu", im->magick,
+	    (unsigned long long)im->columns, (unsigned long long)im->rows,
+	    (unsigned long long)im->frames);
+	buf_printf(out, "\t%llux%llu%+lld%+lld",
+	    (unsigned long long)im->page_width,
+	    (unsigned long long)im->page_height,
+	    (long long)im->page_x, (long long)im->page_y);
+	buf_printf(out, "\t%u\t%s\t%d\t%llu", im->depth, im->colorspace,
+	    im->orientation, (unsigned long long)im->file_size);
+}
+
+/*
+ * Append the -format (or -verbose) text as one field.  One final newline
+ * is dropped, because identify users often end a format with "\n".
+ */
+static void
+batch_text(const struct result *r, struct buf *out)
+{
+	size_t	 len = r->out.len;
+
+	if (len > 0 && r->out.data[len - 1] == '\n')
+		len--;
+	batch_escape(out, r->out.data, len);
+}
+
+/* Build the line for one result: "ok", "error" or a JSON object. */
+static void
+batch_line(const struct result *r, int failed, struct buf *line)
+{
+	if (r->opt->json) {
+		json_record(r, line);
+		return;
+	}
+	if (failed) {
+		buf_adds(line, "error\t");
+		batch_reason(r, line);
+	} else if (r->opt->format != NULL || r->opt->verbose ||
+	    !r->have_info) {
+		buf_adds(line, "ok\t");
+		batch_text(r, line);
+	} else {
+		buf_adds(line, "ok\t");
+		batch_fields(r, line);
+	}
+	buf_addc(line, '\n');
+}
+
+/* Write a result's messages and line, then free it. */
+static void
+batch_emit(struct batch *b, struct result *r)
+{
+	struct buf	 line = { NULL, 0, 0 };
+	int		 failed = r->failed ||
+	    (r->warned && b->opt->regard_warnings);
+
+	batch_line(r, failed, &line);
+	if (r->err.len != 0) {
+		fflush(stdout);
+		fwrite(r->err.data, 1, r->err.len, stderr);
+	}
+	fwrite(line.data, 1, line.len, stdout);
+	if (b->flush)
+		fflush(stdout);
+	buf_free(&line);
+	result_free(r);
+	if (failed)
+		b->status = 1;
+}
+
+/*
+ * Identify one input record.  A line with a NUL byte in it names no file,
+ * so it fails rather than being cut short at the NUL.
+ */
+static void
+batch_identify(struct batch *b, const char *path, size_t len,
+    struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (strlen(path) == len) {
+		identify_literal(b->opt, path, r);
+		return;
+	}
+	r->opt = b->opt;
+	r->name = path;
+	result_error(r, b->opt, "unable to open image", path, EINVAL);
+}
+
+/*
+ * Read the next path into *line, without its delimiter and, for lines,
+ * without a carriage return before the newline.  Return its length, or -1
+ * at the end of input.
+ */
+static ssize_t
+batch_read(struct batch *b, char **line, size_t *cap)
+{
+	ssize_t	 n;
+
+	n = getdelim(line, cap, b->delim, b->in);
+	if (n <= 0)
+		return -1;
+	if ((*line)[n - 1] == b->delim)
+		(*line)[--n] = '\0';
+	if (b->delim == '\n' && n > 0 && (*line)[n - 1] == '\r')
+		(*line)[--n] = '\0';
+	return n;
+}
+
+static void
+batch_run_serial(struct batch *b)
+{
+	struct result	 r;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 len;
+
+	while ((len = batch_read(b, &line, &cap)) >= 0) {
+		batch_identify(b, line, (size_t)len, &r);
+		batch_emit(b, &r);
+	}
+	free(line);
+}
+
+/*
+ * Print every finished result at the head of the window, in order.  The
+ * caller holds the lock.  It is released while writing, and the printing
+ * flag keeps a second thread from writing at the same time.
+ */
+static void
+pool_print(struct pool *p)
+{
+	struct slot	*s;
+
+	while (!p->printing && p->printed < p->taken &&
+	    p->slots[p->printed % p->size].done) {
+		s = &p->slots[p->printed % p->size];
+		p->printing = 1;
+		pthread_mutex_unlock(&p->lock);
+		batch_emit(p->batch, &s->result);
+		free(s->path);
+		pthread_mutex_lock(&p->lock);
+		s->path = NULL;
+		s->done = 0;
+		p->printed++;
+		p->printing = 0;
+		pthread_cond_signal(&p->space);
+	}
+}
+
+/* A worker thread: take the oldest queued path, identify it, print. */
+static void *
+pool_worker(void *arg)
+{
+	struct pool	*p = arg;
+	struct slot	*s;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->taken == p->queued && !p->eof)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->taken == p->queued)
+			break;
+		s = &p->slots[p->taken++ % p->size];
+		pthread_mutex_unlock(&p->lock);
+		batch_identify(p->batch, s->path, s->len, &s->result);
+		pthread_mutex_lock(&p->lock);
+		s->done = 1;
+		pool_print(p);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Queue a copy of one path, waiting while the window is full. */
+static void
+pool_queue(struct pool *p, const char *line, size_t len)
+{
+	struct slot	*s;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->queued - p->printed >= p->size)
+		pthread_cond_wait(&p->space, &p->lock);
+	s = &p->slots[p->queued++ % p->size];
+	s->path = memcpy(xmalloc(len + 1), line, len + 1);
+	s->len = len;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Start up to n workers; return how many started. */
+static size_t
+pool_start(struct pool *p, pthread_t *threads, size_t n)
+{
+	size_t	 started;
+	int	 error;
+
+	for (started = 0; started < n; started++) {
+		error = pthread_create(&threads[started], NULL, pool_worker, p);
+		if (error != 0) {
+			fprintf(stderr, "%s: cannot start a worker thread: "
+			    "%s\n", p->batch->opt->progname, strerror(error));
+			break;
+		}
+	}
+	return started;
+}
+
+/* Read every path and let jobs worker threads identify them. */
+static void
+batch_run_parallel(struct batch *b, size_t jobs)
+{
+	struct pool	 p;
+	pthread_t	*threads = xmalloc(jobs * sizeof(*threads));
+	char		*line = NULL;
+	size_t		 cap = 0, started, i;
+	ssize_t		 len;
+
+	memset(&p, 0, sizeof(p));
+	p.batch = b;
+	p.size = jobs * BATCH_WINDOW_PER_JOB;
+	p.slots = xmalloc(p.size * sizeof(*p.slots));
+	memset(p.slots, 0, p.size * sizeof(*p.slots));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.space, NULL);
+	started = pool_start(&p, threads, jobs);
+	if (started == 0) {
+		batch_run_serial(b);
+	} else {
+		while ((len = batch_read(b, &line, &cap)) >= 0)
+			pool_queue(&p, line, (size_t)len);
+		pthread_mutex_lock(&p.lock);
+		p.eof = 1;
+		pthread_cond_broadcast(&p.work);
+		pthread_mutex_unlock(&p.lock);
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_cond_destroy(&p.space);
+	pthread_cond_destroy(&p.work);
+	pthread_mutex_destroy(&p.lock);
+	free(p.slots);
+	free(threads);
+	free(line);
+}
+
+/* Flush every line when a reader may wait for it: a pipe, socket or tty. */
+static int
+batch_wants_flush(const struct options *opt)
+{
+	struct stat	 st;
+
+	if (opt->buffer)
+		return 0;
+	if (isatty(STDOUT_FILENO))
+		return 1;
+	if (fstat(STDOUT_FILENO, &st) == -1)
+		return 0;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+static size_t
+batch_jobs(const struct options *opt)
+{
+	long	 cpus;
+
+	if (opt->jobs > 0)
+		return (size_t)opt->jobs;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 0 ? (size_t)cpus : 1;
+}
+
+/*
+ * Identify every path of the batch input.  Return 0 when all of them were
+ * identified, 1 when any failed or the input could not be read.
+ */
 int
 batch_run(const struct options *opt)
 {
-	(void)opt;
-	return 1;
+	struct batch	 b;
+	size_t		 jobs = batch_jobs(opt);
+	int		 from_file;
+
+	memset(&b, 0, sizeof(b));
+	b.opt = opt;
+	b.delim = opt->null_input ? '\0' : '\n';
+	b.flush = batch_wants_flush(opt);
+	from_file = opt->batch_file != NULL &&
+	    strcmp(opt->batch_file, "-") != 0;
+	b.in = from_file ? fopen(opt->batch_file, "r") : stdin;
+	if (b.in == NULL) {
+		fprintf(stderr, "%s: cannot open batch input `%s': %s\n",
+		    opt->progname, opt->batch_file, strerror(errno));
+		return 1;
+	}
+	if (jobs == 1)
+		batch_run_serial(&b);
+	else
+		batch_run_parallel(&b, jobs);
+	if (ferror(b.in)) {
+		fprintf(stderr, "%s: cannot read batch input: %s\n",
+		    opt->progname, strerror(errno));
+		b.status = 1;
+	}
+	if (from_file)
+		fclose(b.in);
+	return b.status;
 }
