@@ -350,29 +350,41 @@ format_expand(const char *fmt, const struct image *info,
 }
 
 /*
- * Return 1 when fmt contains an escape that needs decoded pixels: unique
- * colours, the signature, the image type, statistics, or an fx expression.
- * ImageMagick then reads the whole image instead of pinging it.
+ * Return 1 when every escape in fmt has the same value whether ImageMagick
+ * pings the file or decodes it: names, sizes, page geometry, orientation
+ * and EXIF tags, all set from the header by its coders.  Any other escape
+ * (colours, type, depth, statistics, the signature, and resolution, which
+ * the PSD coder sets only when it decodes) can change once pixels are
+ * read, so identify's own choice must stand.
  */
 int
-format_needs_pixels(const char *fmt)
+format_ping_safe(const char *fmt)
 {
-	static const char *const braced[] = { "type", "mean", "min", "max",
-	    "minima", "maxima", "standard-deviation", "kurtosis", "skewness",
-	    "entropy", "colors", "opaque", "fx:", "pixel:", "channels",
-	    "signature", "bit-depth", "printsize", NULL };
-	const char	*p;
+	static const char letters[] = "bBdefghimMnpstwGHOPWXY%";
+	static const char *const braced[] = { "width", "height", "magick",
+	    "size", "orientation", "exif:", NULL };
+	const char	*p, *end;
 	size_t		 i;
 
 	for (p = strchr(fmt, '%'); p != NULL; p = strchr(p + 1, '%')) {
-		if (p[1] == 'k' || p[1] == '#' || p[1] == '@' || p[1] == 'r' ||
-		    p[1] == 'A')
-			return 1;
-		if (p[1] != '[')
+		if (p[1] == '\0')
+			break;
+		if (p[1] != '[') {
+			if (strchr(letters, p[1]) == NULL)
+				return 0;
+			if (p[1] == '%')
+				p++;
 			continue;
+		}
+		if ((end = strchr(p, ']')) == NULL)
+			return 0;
 		for (i = 0; braced[i] != NULL; i++)
-			if (strncasecmp(p + 2, braced[i], strlen(braced[i])) == 0)
-				return 1;
+			if (strncasecmp(p + 2, braced[i],
+			    strlen(braced[i])) == 0)
+				break;
+		if (braced[i] == NULL || memchr(p + 2, '[', end - p - 2))
+			return 0;
+		p = end;
 	}
-	return 0;
+	return 1;
 }

@@ -90,7 +90,7 @@ identify_parsed(const struct options *opt, const struct operand *op,
 		return;
 	names.magick_filename = op->arg;
 	names.filename = op->path;
-	if (!op->magick_only && probe_file(fd, size, &pd) == PROBE_OK) {
+	if (probe_file(fd, size, &pd) == PROBE_OK && !op->magick_only) {
 		r->info = pd.info;
 		r->have_info = 1;
 		if (identify_fast(r, &pd, &names, started, cpu_started) == 0) {
@@ -99,7 +99,8 @@ identify_parsed(const struct options *opt, const struct operand *op,
 		}
 	}
 	r->have_info = 0;
-	magick_identify(opt, op->arg, literal ? fd : -1, opt->batch, r);
+	magick_identify(opt, op->arg, literal ? fd : -1, opt->batch,
+	    pd.svg && !op->magick_only, r);
 	close(fd);
 }
 
@@ -116,7 +117,7 @@ identify_operand(const struct options *opt, const char *arg, struct result *r)
 		return;
 	}
 	if (strcmp(arg, "-") == 0)
-		magick_identify(opt, arg, -1, 0, r);
+		magick_identify(opt, arg, -1, 0, 0, r);
 	else
 		identify_parsed(opt, &op, 0, r);
 	path_free(&op);

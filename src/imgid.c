@@ -144,14 +144,20 @@ parse_option(struct options *opt, int argc, char **argv, int *i)
 			return option_error(opt, "option requires an argument",
 			    arg);
 		opt->format = argv[++*i];
-	} else if (strcasecmp(name, "ping") == 0)
+		opt->decode = !opt->ping;
+	} else if (strcasecmp(name, "ping") == 0) {
 		opt->ping = 1;
-	else if (strcasecmp(name, "quiet") == 0)
+		opt->decode = 0;
+	} else if (strcasecmp(name, "quiet") == 0) {
 		opt->quiet = 1;
-	else if (strcasecmp(name, "regard-warnings") == 0)
+		opt->decode = !opt->ping;
+	} else if (strcasecmp(name, "regard-warnings") == 0) {
 		opt->regard_warnings = 1;
-	else if (strcasecmp(name, "verbose") == 0)
+		opt->decode = !opt->ping;
+	} else if (strcasecmp(name, "verbose") == 0) {
 		opt->verbose = 1;
+		opt->decode = !opt->ping;
+	}
 	else if (strcasecmp(name, "version") == 0 ||
 	    strcmp(arg, "--version") == 0) {
 		print_version(opt);

@@ -40,6 +40,7 @@ struct options {
 	int		 quiet;		/* -quiet: no warnings */
 	int		 regard_warnings; /* -regard-warnings */
 	int		 verbose;	/* -verbose */
+	int		 decode;	/* identify would decode pixels */
 	int		 json;		/* --json */
 	int		 batch;		/* --batch */
 	const char	*batch_file;	/* --batch=FILE */
@@ -89,6 +90,7 @@ struct probe_data {
 	struct image	 info;
 	int		 exif_count;	/* EXIF segments seen */
 	int		 default_line_ok; /* header alone gives identify's line */
+	int		 svg;		/* ImageMagick would take it for SVG */
 };
 /* Buffered reads from the start of a file, shared by the fast probes. */
 struct reader {
@@ -128,7 +130,7 @@ enum format_status {
 };
 enum format_status format_expand(const char *, const struct image *,
 	    const struct format_names *, struct buf *, struct buf *);
-int	 format_needs_pixels(const char *);
+int	 format_ping_safe(const char *);
 void	 format_size(uint64_t, int, char *, size_t);
 
 /* describe.c: identify's default one-line description. */
@@ -138,7 +140,7 @@ void	 describe_line(const struct image *, const struct format_names *,
 /* magick.c: the loadable MagickWand module. */
 int	 magick_load(const struct options *, struct result *);
 void	 magick_identify(const struct options *, const char *, int, int,
-	    struct result *);
+	    int, struct result *);
 const char *magick_version(const struct options *);
 
 /* identify.c: one operand from name to result. */

@@ -110,10 +110,12 @@ magick_message(void *context, enum magick_severity severity,
 /*
  * Identify name with ImageMagick.  fd is an open file for a literal name
  * (batch mode), or -1 to let ImageMagick parse name as identify would.
+ * msvg asks for ImageMagick's internal SVG renderer, because the default
+ * SVG reader first tries an external program, which the policy forbids.
  */
 void
 magick_identify(const struct options *opt, const char *name, int fd,
-    int first_frame, struct result *r)
+    int first_frame, int msvg, struct result *r)
 {
 	struct magick_request	 req;
 	struct magick_reply	 reply;
@@ -125,9 +127,13 @@ magick_identify(const struct options *opt, const char *name, int fd,
 	req.fd = fd;
 	req.format = opt->format;
 	req.verbose = opt->verbose;
-	/* Ping unless identify would need pixels for what was requested. */
-	req.ping = opt->ping || !(opt->verbose ||
-	    (opt->format != NULL && format_needs_pixels(opt->format)));
+	/*
+	 * identify decodes pixels whenever an option other than -ping is
+	 * given.  Ping anyway when the requested escapes cannot tell.
+	 */
+	req.ping = !opt->decode || (opt->format != NULL && !opt->verbose &&
+	    format_ping_safe(opt->format));
+	req.msvg = msvg;
 	req.first_frame = first_frame;
 	req.message = magick_message;
 	req.context = r;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <wand/MagickWand.h>
@@ -166,7 +167,7 @@ module_describe(const Image *image, struct image *info)
 /* Write identify's text for each frame into out, as identify does. */
 static void
 module_output(const struct magick_request *req, ImageInfo *image_info,
-    Image *images, FILE *out)
+    Image *images, FILE *out, ExceptionInfo *exception)
 {
 	Image	*image;
 	size_t	 count = 0;
@@ -175,13 +176,17 @@ module_output(const struct magick_request *req, ImageInfo *image_info,
 	for (image = images; image != NULL; image = GetNextImageInList(image)) {
 		if (image->scene == 0)
 			image->scene = count++;
-		if (req->format == NULL)
-			IdentifyImage(image, out, req->verbose ?
-			    MagickTrue : MagickFalse);
+		if (req->format == NULL && req->verbose) {
+			/* identify's settings, which it lists as artifacts. */
+			SetImageArtifact(image, "filename", req->name);
+			SetImageArtifact(image, "verbose", "true");
+			IdentifyImage(image, out, MagickTrue);
+		} else if (req->format == NULL)
+			IdentifyImage(image, out, MagickFalse);
 		else {
 			text = InterpretImageProperties(image_info, image,
 			    req->format);
-			InheritException(&images->exception, &image->exception);
+			InheritException(exception, &image->exception);
 			if (text != NULL) {
 				fputs(text, out);
 				DestroyString(text);
@@ -195,41 +200,54 @@ module_output(const struct magick_request *req, ImageInfo *image_info,
 /*
  * Set up image_info for a request.  A literal name (fd >= 0) is read from
  * the open file, so ImageMagick parses no frame suffix, format prefix or
- * template in it, and picks the format from the content alone.
+ * template in it, and picks the format from the content alone.  SVG is
+ * read by the internal renderer: ImageMagick's SVG reader would first run
+ * an external program, which the policy forbids.
  */
 static ImageInfo *
 module_image_info(const struct magick_request *req)
 {
 	ImageInfo	*image_info = CloneImageInfo(NULL);
+	const char	*name = req->name;
 	int		 fd;
 
-	image_info->ping = req->ping ? MagickTrue : MagickFalse;
-	if (req->fd < 0) {
-		CopyMagickString(image_info->filename, req->name,
-		    MaxTextExtent);
-		return image_info;
+	/* Rendering SVG would run its drawing commands: never do it. */
+	image_info->ping = req->ping || req->msvg ? MagickTrue : MagickFalse;
+	if (req->fd >= 0) {
+		fd = dup(req->fd);
+		if (fd != -1 && lseek(fd, 0, SEEK_SET) == 0)
+			image_info->file = fdopen(fd, "rb");
+		else if (fd != -1)
+			close(fd);
+		name = "imgid-input";
 	}
-	fd = dup(req->fd);
-	if (fd != -1 && lseek(fd, 0, SEEK_SET) == 0)
-		image_info->file = fdopen(fd, "rb");
-	else if (fd != -1)
-		close(fd);
-	CopyMagickString(image_info->filename, "imgid-input", MaxTextExtent);
+	if (strncasecmp(name, "svg:", 4) == 0)
+		snprintf(image_info->filename, MaxTextExtent, "MSVG:%s",
+		    name + 4);
+	else if (req->msvg)
+		snprintf(image_info->filename, MaxTextExtent, "MSVG:%s", name);
+	else
+		CopyMagickString(image_info->filename, name, MaxTextExtent);
 	return image_info;
 }
 
-/* Put the literal name back where %f, %d and the default line read it. */
+/*
+ * Put the name as given back where %M, %f and the default line read it,
+ * when the request changed what ImageMagick was handed.
+ */
 static void
 module_rename(const struct magick_request *req, Image *images)
 {
 	Image	*image;
 
-	if (req->fd < 0)
-		return;
 	for (image = images; image != NULL; image = GetNextImageInList(image)) {
-		CopyMagickString(image->filename, req->name, MaxTextExtent);
-		CopyMagickString(image->magick_filename, req->name,
-		    MaxTextExtent);
+		if (req->fd >= 0)
+			CopyMagickString(image->filename, req->name,
+			    MaxTextExtent);
+		if (req->fd >= 0 || req->msvg ||
+		    strncasecmp(req->name, "svg:", 4) == 0)
+			CopyMagickString(image->magick_filename, req->name,
+			    MaxTextExtent);
 	}
 }
 
@@ -253,13 +271,14 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 	if (images == NULL || exception->severity >= ErrorException)
 		reply->failed = 1;
 	if (images != NULL) {
+		/* identify reports what the coder left on the first frame. */
+		InheritException(exception, &images->exception);
 		module_rename(req, images);
 		out = open_memstream(&text, &len);
 		if (out != NULL) {
-			module_output(req, image_info, images, out);
+			module_output(req, image_info, images, out, exception);
 			fclose(out);
 		}
-		InheritException(exception, &images->exception);
 		module_describe(images, &reply->info);
 		reply->described = 1;
 		DestroyImageList(images);

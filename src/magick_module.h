@@ -25,6 +25,7 @@ struct magick_request {
 	int		 ping;		/* read headers only */
 	int		 verbose;	/* ImageMagick's -verbose text */
 	int		 first_frame;	/* format or describe frame 0 only */
+	int		 msvg;		/* read SVG with the internal renderer */
 	void		(*message)(void *, enum magick_severity,
 			    const char *reason, const char *description);
 	void		*context;	/* first argument of message */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +101,17 @@ reader_skip(struct reader *rd, uint64_t count)
 }
 
 /*
+ * Return 1 when ImageMagick's magic test would take the content for SVG:
+ * "svg" or "?xml" from the second byte on, in any case.
+ */
+static int
+probe_svg_signature(const unsigned char *p, size_t len)
+{
+	return (len >= 4 && strncasecmp((const char *)p + 1, "svg", 3) == 0) ||
+	    (len >= 5 && strncasecmp((const char *)p + 1, "?xml", 4) == 0);
+}
+
+/*
  * Run the fast probe that matches the file's signature.  The file offset
  * is left where the probe stopped; ImageMagick reopens the file by name.
  */
@@ -116,7 +128,7 @@ probe_file(int fd, uint64_t size, struct probe_data *pd)
 	rd.pos = rd.len = 0;
 	if (reader_fill(&rd) == 0)
 		return PROBE_DEFER;
-	rd.offset = 0;
+	pd->svg = probe_svg_signature(rd.buf, rd.len);
 	if (png_probe_signature(rd.buf, rd.len))
 		return png_probe(&rd, pd);
 	if (jpeg_probe_signature(rd.buf, rd.len))
