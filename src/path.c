@@ -24,6 +24,17 @@ path_is_scene_list(const char *s)
 	return strspn(s, "0123456789-, ") == strlen(s);
 }
 
+/*
+ * Return 1 when s may be a geometry ("100x100", "50%", "10x10+5+5"), which
+ * ImageMagick applies to the image as an extract region.
+ */
+static int
+path_is_geometry(const char *s)
+{
+	return *s != '\0' && strchr("0123456789x+-.", *s) != NULL &&
+	    strspn(s, "0123456789xX+-.%!<>^@") == strlen(s);
+}
+
 /* Return 1 when name is present on the file system, as ImageMagick tests. */
 static int
 path_exists(const char *name)
@@ -85,9 +96,15 @@ path_parse(const char *arg, int literal, struct operand *op)
 		return 0;
 	op->frames = xstrdup(lbracket + 1);
 	op->frames[rbracket - lbracket - 1] = '\0';
-	op->path[lbracket - arg] = '\0';
-	if (!path_is_scene_list(op->frames))
+	if (path_is_scene_list(op->frames))
+		op->path[lbracket - arg] = '\0';
+	else if (path_is_geometry(op->frames)) {
+		op->path[lbracket - arg] = '\0';
 		op->magick_only = 1;
+	} else {
+		free(op->frames);
+		op->frames = NULL;
+	}
 	return 0;
 }
 

@@ -1,3 +1,573 @@
+/*
+ * Unit suites for the parts of imgid that need no ImageMagick: operand
+ * parsing, the escape interpreter, size formatting, the EXIF walker and
+ * the PNG and JPEG probes.  Expected values were taken from ImageMagick
+ * 6.9.11's identify on the same inputs.
+ */
+#include "config.h"
+
 #include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
-int main(void){return 0;}
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "imgid.h"
+
+/* A 70x46 JPEG as the probes describe it, for the interpreter tests. */
+static struct image
+sample_image(void)
+{
+	struct image	 info;
+
+	memset(&info, 0, sizeof(info));
+	snprintf(info.magick, sizeof(info.magick), "JPEG");
+	info.columns = info.page_width = 70;
+	info.rows = info.page_height = 46;
+	info.depth = 8;
+	snprintf(info.colorspace, sizeof(info.colorspace), "sRGB");
+	snprintf(info.compression, sizeof(info.compression), "JPEG");
+	info.frames = 1;
+	info.file_size = 8655129;
+	return info;
+}
+
+static const struct format_names sample_names = {
+	"dir/rose.jpg[0]", "dir/rose.jpg"
+};
+
+/* Expand fmt on the sample image; return the text, or NULL if deferred. */
+static char *
+expand(const char *fmt, const struct image *info, char *warnings,
+    size_t warnlen)
+{
+	static char	 text[1024];
+	struct buf	 out = { NULL, 0, 0 }, warn = { NULL, 0, 0 };
+	enum format_status status;
+
+	status = format_expand(fmt, info, &sample_names, &out, &warn);
+	snprintf(text, sizeof(text), "%s", out.len ? out.data : "");
+	if (warnings != NULL)
+		snprintf(warnings, warnlen, "%s", warn.len ? warn.data : "");
+	buf_free(&out);
+	buf_free(&warn);
+	return status == FORMAT_DONE ? text : NULL;
+}
+
+static const struct {
+	const char	*format;
+	const char	*expected;
+} format_cases[] = {
+	{ "%wx%h", "70x46" },
+	{ "%m %w %h %b", "JPEG 70 46 8.65513MB" },
+	{ "%[width]x%[height] %[magick] %[size]", "70x46 JPEG 8.65513MB" },
+	{ "%B", "8655129" },
+	{ "%f|%d|%e|%t|%i|%M", "rose.jpg|dir|jpg|rose|dir/rose.jpg|"
+	    "dir/rose.jpg[0]" },
+	{ "%g %P %W %H %X %Y %O %G", "70x46+0+0 70x46 70 46 +0 +0 +0+0 70x46" },
+	{ "%n %p %s %q %z", "1 0 0 16 8" },
+	{ "%x %y %U %C", "72 72 Undefined JPEG" },
+	{ "%[orientation]", "Undefined" },
+	{ "  \t%w", "70" },
+	{ "   ", "" },
+	{ "a\\nb\\rc\\td\\\\e", "a\nb\rctd\\e" },
+	{ "%%w %", "%w %" },
+	{ "5%w", "5%w" },
+	{ "&lt;%w&gt;&amp;&x", "<70>&&x" },
+	{ "%w\\", "70" },
+	{ "%'%\"", "%'%\"" },
+};
+
+START_TEST(test_format_escapes)
+{
+	struct image	 info = sample_image();
+	const char	*got;
+
+	got = expand(format_cases[_i].format, &info, NULL, 0);
+	ck_assert_msg(got != NULL, "format %s was deferred",
+	    format_cases[_i].format);
+	ck_assert_str_eq(got, format_cases[_i].expected);
+}
+END_TEST
+
+START_TEST(test_format_unknown_letter_warns)
+{
+	struct image	 info = sample_image();
+	char		 warnings[256];
+
+	ck_assert_str_eq(expand("a%jb", &info, warnings, sizeof(warnings)),
+	    "ab");
+	ck_assert_str_eq(warnings, "\"%j\"\n");
+}
+END_TEST
+
+START_TEST(test_format_missing_exif_warns)
+{
+	struct image	 info = sample_image();
+	char		 warnings[256];
+
+	ck_assert_str_eq(expand("%wx%h,%[exif:orientation]", &info, warnings,
+	    sizeof(warnings)), "70x46,");
+	ck_assert_str_eq(warnings, "\"%[exif:orientation]\"\n");
+}
+END_TEST
+
+START_TEST(test_format_exif_orientation)
+{
+	struct image	 info = sample_image();
+
+	info.orientation = 6;
+	snprintf(info.exif_orientation, sizeof(info.exif_orientation), "6");
+	ck_assert_str_eq(expand("%wx%h,%[EXIF:Orientation] %[orientation]",
+	    &info, NULL, 0), "70x46,6 RightTop");
+}
+END_TEST
+
+static const char *const deferred_formats[] = {
+	"%k", "%#", "%r", "%Q", "%c", "%[EXIF:*]", "%[colorspace]",
+	"%[profiles]", "%[fx:w/2]", "@list.txt", "%[]", "%[width",
+	"%[type]", "%A", "%[exif:Make]"
+};
+
+START_TEST(test_format_defers)
+{
+	struct image	 info = sample_image();
+
+	ck_assert_msg(expand(deferred_formats[_i], &info, NULL, 0) == NULL,
+	    "format %s was not deferred", deferred_formats[_i]);
+}
+END_TEST
+
+START_TEST(test_format_ping_safe)
+{
+	ck_assert_int_eq(format_ping_safe("%wx%h,%[exif:orientation]"), 1);
+	ck_assert_int_eq(format_ping_safe("%m %w %h %b"), 1);
+	ck_assert_int_eq(format_ping_safe("%n\\n"), 1);
+	ck_assert_int_eq(format_ping_safe("100%%"), 1);
+	ck_assert_int_eq(format_ping_safe("%k"), 0);
+	ck_assert_int_eq(format_ping_safe("%r"), 0);
+	ck_assert_int_eq(format_ping_safe("%x"), 0);
+	ck_assert_int_eq(format_ping_safe("%[colorspace]"), 0);
+	ck_assert_int_eq(format_ping_safe("%[width"), 0);
+}
+END_TEST
+
+static const struct {
+	uint64_t	 size;
+	int		 binary;
+	const char	*expected;
+} size_cases[] = {
+	{ 0, 0, "0B" },
+	{ 857695, 0, "857695B" },
+	{ 999999, 1, "999999B" },
+	{ 8655129, 0, "8.65513MB" },
+	{ 8655129, 1, "8.25417MiB" },
+	{ 18150816, 1, "17.31MiB" },
+	{ 1234567, 0, "1.23457MB" },
+};
+
+START_TEST(test_format_size)
+{
+	char	 out[64];
+
+	format_size(size_cases[_i].size, size_cases[_i].binary, out,
+	    sizeof(out));
+	ck_assert_str_eq(out, size_cases[_i].expected);
+}
+END_TEST
+
+static Suite *
+format_suite(void)
+{
+	Suite	*s = suite_create("format");
+	TCase	*tc = tcase_create("escapes");
+
+	tcase_add_loop_test(tc, test_format_escapes, 0,
+	    sizeof(format_cases) / sizeof(format_cases[0]));
+	tcase_add_test(tc, test_format_unknown_letter_warns);
+	tcase_add_test(tc, test_format_missing_exif_warns);
+	tcase_add_test(tc, test_format_exif_orientation);
+	tcase_add_loop_test(tc, test_format_defers, 0,
+	    sizeof(deferred_formats) / sizeof(deferred_formats[0]));
+	tcase_add_test(tc, test_format_ping_safe);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("size");
+	tcase_add_loop_test(tc, test_format_size, 0,
+	    sizeof(size_cases) / sizeof(size_cases[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static const struct {
+	const char	*arg;
+	const char	*path;
+	const char	*frames;
+	int		 magick_only;
+} path_cases[] = {
+	{ "photo.jpg", "photo.jpg", NULL, 0 },
+	{ "photo.jpg[0]", "photo.jpg", "0", 0 },
+	{ "anim.gif[1-2]", "anim.gif", "1-2", 0 },
+	{ "anim.gif[2,0]", "anim.gif", "2,0", 0 },
+	{ "photo.jpg[100x100]", "photo.jpg", "100x100", 1 },
+	{ "gif:anim.gif", "anim.gif", NULL, 1 },
+	{ "png:a.png[0]", "a.png", "0", 1 },
+	{ "img%03d.png", "img%03d.png", NULL, 1 },
+	{ "-", "-", NULL, 1 },
+	{ "[0]", "", "0", 0 },
+	{ "", "", NULL, 0 },
+	{ "a[]", "a[]", NULL, 0 },
+	{ "a]", "a]", NULL, 0 },
+	{ "x[1]][2]", "x[1]][2]", NULL, 0 },
+	{ "dir/a b.png[0]", "dir/a b.png", "0", 0 },
+};
+
+START_TEST(test_path_parse)
+{
+	struct operand	 op;
+
+	ck_assert_int_eq(path_parse(path_cases[_i].arg, 0, &op), 0);
+	ck_assert_str_eq(op.path, path_cases[_i].path);
+	if (path_cases[_i].frames == NULL)
+		ck_assert_ptr_null(op.frames);
+	else
+		ck_assert_str_eq(op.frames, path_cases[_i].frames);
+	ck_assert_int_eq(op.magick_only, path_cases[_i].magick_only);
+	path_free(&op);
+}
+END_TEST
+
+START_TEST(test_path_literal)
+{
+	struct operand	 op;
+
+	ck_assert_int_eq(path_parse("gif:a[0]", 1, &op), 0);
+	ck_assert_str_eq(op.path, "gif:a[0]");
+	ck_assert_ptr_null(op.frames);
+	ck_assert_int_eq(op.magick_only, 0);
+	path_free(&op);
+	ck_assert_int_eq(path_parse("@list.txt", 1, &op), 0);
+	ck_assert_str_eq(op.path, "@list.txt");
+	path_free(&op);
+}
+END_TEST
+
+START_TEST(test_path_at_file_rejected)
+{
+	struct operand	 op;
+
+	ck_assert_int_eq(path_parse("@list.txt", 0, &op), -1);
+	path_free(&op);
+}
+END_TEST
+
+static const struct {
+	const char	*name;
+	char		 part;
+	const char	*expected;
+} component_cases[] = {
+	{ "rose.jpg", 'd', "" },
+	{ "rose.jpg", 'f', "rose.jpg" },
+	{ "rose.jpg", 'e', "jpg" },
+	{ "rose.jpg", 't', "rose" },
+	{ "a/b/rose.tar.gz", 'd', "a/b" },
+	{ "a/b/rose.tar.gz", 'e', "gz" },
+	{ "a/b/rose.tar.gz", 't', "rose.tar" },
+	{ "/rose.jpg", 'd', "" },
+	{ "/rose.jpg", 'f', "rose.jpg" },
+	{ ".profile", 'e', "profile" },
+	{ ".profile", 't', ".profile" },
+	{ "noext", 'e', "" },
+	{ "dir.d/noext", 'e', "" },
+	{ "", 'f', "" },
+};
+
+START_TEST(test_path_component)
+{
+	char	 out[256];
+
+	path_component(component_cases[_i].name, component_cases[_i].part,
+	    out, sizeof(out));
+	ck_assert_str_eq(out, component_cases[_i].expected);
+}
+END_TEST
+
+START_TEST(test_path_scene_list)
+{
+	ck_assert_int_eq(path_is_scene_list("0"), 1);
+	ck_assert_int_eq(path_is_scene_list("0-3"), 1);
+	ck_assert_int_eq(path_is_scene_list("2,0"), 1);
+	ck_assert_int_eq(path_is_scene_list("-1"), 0);
+	ck_assert_int_eq(path_is_scene_list("100x100"), 0);
+	ck_assert_int_eq(path_is_scene_list(""), 0);
+}
+END_TEST
+
+static Suite *
+path_suite(void)
+{
+	Suite	*s = suite_create("path");
+	TCase	*tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_path_parse, 0,
+	    sizeof(path_cases) / sizeof(path_cases[0]));
+	tcase_add_test(tc, test_path_literal);
+	tcase_add_test(tc, test_path_at_file_rejected);
+	tcase_add_test(tc, test_path_scene_list);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("component");
+	tcase_add_loop_test(tc, test_path_component, 0,
+	    sizeof(component_cases) / sizeof(component_cases[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/*
+ * Build an EXIF APP1 payload: "Exif\0\0", a TIFF header in the given byte
+ * order, IFD0 with Orientation, XResolution and an Exif IFD pointer, an
+ * empty Exif IFD, and IFD1 (the thumbnail) with its own Orientation.
+ */
+static size_t
+make_exif(unsigned char *p, int big_endian, unsigned orientation)
+{
+	size_t	 n = 0, base;
+
+#define PUT16(v) do { unsigned _v = (v); if (big_endian) { \
+	p[n++] = _v >> 8; p[n++] = _v & 0xff; } else { \
+	p[n++] = _v & 0xff; p[n++] = _v >> 8; } } while (0)
+#define PUT32(v) do { uint32_t _w = (v); if (big_endian) { \
+	PUT16(_w >> 16); PUT16(_w & 0xffff); } else { \
+	PUT16(_w & 0xffff); PUT16(_w >> 16); } } while (0)
+	memcpy(p, "Exif\0\0", 6);
+	n = 6;
+	base = n;
+	p[n++] = big_endian ? 'M' : 'I';
+	p[n++] = big_endian ? 'M' : 'I';
+	PUT16(42);
+	PUT32(8);
+	PUT16(3);			/* IFD0 at 8: three entries */
+	PUT16(0x0112); PUT16(3); PUT32(1); PUT16(orientation); PUT16(0);
+	PUT16(0x011a); PUT16(5); PUT32(1); PUT32(50);
+	PUT16(0x8769); PUT16(4); PUT32(1); PUT32(58);
+	PUT32(64);			/* next IFD: IFD1 at 64 */
+	PUT32(300); PUT32(1);		/* XResolution value at 50 */
+	PUT16(0); PUT32(0);		/* Exif IFD at 58: empty */
+	PUT16(1);			/* IFD1 at 64 */
+	PUT16(0x0112); PUT16(3); PUT32(1); PUT16(8); PUT16(0);
+	PUT32(0);
+#undef PUT16
+#undef PUT32
+	ck_assert_uint_eq(n - base, 64 + 18);
+	return n;
+}
+
+START_TEST(test_exif_little_endian)
+{
+	unsigned char	 exif[256];
+	char		 value[64];
+	size_t		 len = make_exif(exif, 0, 6);
+
+	ck_assert_int_eq(exif_find_tag(exif, len, 0x0112, value,
+	    sizeof(value)), 1);
+	ck_assert_str_eq(value, "6");
+	ck_assert_int_eq(exif_find_tag(exif, len, 0x011a, value,
+	    sizeof(value)), 1);
+	ck_assert_str_eq(value, "300/1");
+	ck_assert_int_eq(exif_find_tag(exif, len, 0x0128, value,
+	    sizeof(value)), 0);
+}
+END_TEST
+
+START_TEST(test_exif_big_endian)
+{
+	unsigned char	 exif[256];
+	char		 value[64];
+	size_t		 len = make_exif(exif, 1, 3);
+
+	ck_assert_int_eq(exif_find_tag(exif, len, 0x0112, value,
+	    sizeof(value)), 1);
+	ck_assert_str_eq(value, "3");
+}
+END_TEST
+
+START_TEST(test_exif_apply)
+{
+	unsigned char	 exif[256];
+	struct image	 info;
+	size_t		 len = make_exif(exif, 0, 6);
+
+	memset(&info, 0, sizeof(info));
+	ck_assert_int_eq(exif_apply(exif, len, &info), 0);
+	ck_assert_int_eq(info.orientation, 6);
+	ck_assert_str_eq(info.exif_orientation, "6");
+	ck_assert(info.x_resolution == 300.0);
+	ck_assert(info.y_resolution == 0.0);
+}
+END_TEST
+
+START_TEST(test_exif_bad_orientation_defers)
+{
+	unsigned char	 exif[256];
+	struct image	 info;
+	size_t		 len = make_exif(exif, 0, 9);
+
+	memset(&info, 0, sizeof(info));
+	ck_assert_int_eq(exif_apply(exif, len, &info), -1);
+}
+END_TEST
+
+/* Every prefix of a valid profile must be walked without reading past it. */
+START_TEST(test_exif_truncated)
+{
+	unsigned char	 exif[256], *copy;
+	char		 value[64];
+	size_t		 len = make_exif(exif, 0, 6), cut;
+
+	for (cut = 0; cut < len; cut++) {
+		copy = malloc(cut + 1);
+		memcpy(copy, exif, cut);
+		(void)exif_find_tag(copy, cut, 0x0112, value, sizeof(value));
+		free(copy);
+	}
+}
+END_TEST
+
+static Suite *
+exif_suite(void)
+{
+	Suite	*s = suite_create("exif");
+	TCase	*tc = tcase_create("tags");
+
+	tcase_add_test(tc, test_exif_little_endian);
+	tcase_add_test(tc, test_exif_big_endian);
+	tcase_add_test(tc, test_exif_apply);
+	tcase_add_test(tc, test_exif_bad_orientation_defers);
+	tcase_add_test(tc, test_exif_truncated);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* Probe a fixture; return the status and fill pd. */
+static enum probe_status
+probe_fixture(const char *name, struct probe_data *pd)
+{
+	const char	*dir = getenv("FIXTURES");
+	char		 path[4096];
+	enum probe_status status;
+	struct stat	 st;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : "fixtures",
+	    name);
+	fd = open(path, O_RDONLY);
+	ck_assert_msg(fd != -1, "cannot open %s", path);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	status = probe_file(fd, (uint64_t)st.st_size, pd);
+	close(fd);
+	return status;
+}
+
+static const struct {
+	const char	*file;
+	const char	*magick;
+	unsigned	 width, height, depth;
+	const char	*colorspace;
+	int		 pseudo_class;
+	unsigned	 colors;
+	int		 orientation;
+} probe_cases[] = {
+	{ "png-palette8.png", "PNG", 70, 46, 8, "sRGB", 1, 81, 0 },
+	{ "png-gray8.png", "PNG", 70, 46, 8, "Gray", 1, 256, 0 },
+	{ "png-gray1.png", "PNG", 70, 46, 8, "Gray", 1, 2, 0 },
+	{ "png-gray16.png", "PNG", 70, 46, 16, "Gray", 0, 0, 0 },
+	{ "png-rgba8.png", "PNG", 70, 46, 8, "sRGB", 0, 0, 0 },
+	{ "png-palette-trns.png", "PNG", 70, 46, 8, "sRGB", 0, 0, 0 },
+	{ "png-interlaced.png", "PNG", 70, 46, 8, "sRGB", 0, 0, 0 },
+	{ "jpeg-baseline.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 0 },
+	{ "jpeg-progressive.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 0 },
+	{ "jpeg-gray.jpg", "JPEG", 70, 46, 8, "Gray", 1, 256, 0 },
+	{ "jpeg-cmyk.jpg", "JPEG", 70, 46, 8, "CMYK", 0, 0, 0 },
+	{ "jpeg-orientation6.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 6 },
+	{ "jpeg-orientation8.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 8 },
+	{ "jpeg-exif-bigendian.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 3 },
+	{ "jpeg-exif-thumbnail.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 1 },
+};
+
+START_TEST(test_probe_fixture)
+{
+	struct probe_data	 pd;
+
+	ck_assert_int_eq(probe_fixture(probe_cases[_i].file, &pd), PROBE_OK);
+	ck_assert_str_eq(pd.info.magick, probe_cases[_i].magick);
+	ck_assert_uint_eq(pd.info.columns, probe_cases[_i].width);
+	ck_assert_uint_eq(pd.info.rows, probe_cases[_i].height);
+	ck_assert_uint_eq(pd.info.depth, probe_cases[_i].depth);
+	ck_assert_str_eq(pd.info.colorspace, probe_cases[_i].colorspace);
+	ck_assert_int_eq(pd.info.pseudo_class, probe_cases[_i].pseudo_class);
+	ck_assert_uint_eq(pd.info.colors, probe_cases[_i].colors);
+	ck_assert_int_eq(pd.info.orientation, probe_cases[_i].orientation);
+}
+END_TEST
+
+START_TEST(test_probe_resolution)
+{
+	struct probe_data	 pd;
+
+	ck_assert_int_eq(probe_fixture("png-phys-300dpi.png", &pd), PROBE_OK);
+	ck_assert_int_eq(pd.info.units, UNITS_PER_CENTIMETER);
+	ck_assert(pd.info.x_resolution == 11811 / 100.0);
+	ck_assert_int_eq(probe_fixture("jpeg-jfif-300dpi.jpg", &pd), PROBE_OK);
+	ck_assert_int_eq(pd.info.units, UNITS_PER_INCH);
+	ck_assert(pd.info.x_resolution == 300.0);
+	ck_assert_int_eq(probe_fixture("jpeg-exif-resolution.jpg", &pd),
+	    PROBE_OK);
+	ck_assert(pd.info.x_resolution == 300.0);
+}
+END_TEST
+
+static const char *const deferred_files[] = {
+	"jpeg-truncated-after-sof.jpg", "jpeg-soi-only.jpg", "empty.jpg",
+	"png-signature-only.png", "png-ihdr-only.png", "png-bad-crc.png",
+	"random.jpg", "text-named.png", "gif-single.gif", "webp-lossy.webp",
+	"svg-size.svg"
+};
+
+START_TEST(test_probe_defers)
+{
+	struct probe_data	 pd;
+
+	ck_assert_int_eq(probe_fixture(deferred_files[_i], &pd), PROBE_DEFER);
+}
+END_TEST
+
+static Suite *
+probe_suite(void)
+{
+	Suite	*s = suite_create("probe");
+	TCase	*tc = tcase_create("fixtures");
+
+	tcase_add_loop_test(tc, test_probe_fixture, 0,
+	    sizeof(probe_cases) / sizeof(probe_cases[0]));
+	tcase_add_test(tc, test_probe_resolution);
+	tcase_add_loop_test(tc, test_probe_defers, 0,
+	    sizeof(deferred_files) / sizeof(deferred_files[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*runner;
+	int	 failed;
+
+	runner = srunner_create(format_suite());
+	srunner_add_suite(runner, path_suite());
+	srunner_add_suite(runner, exif_suite());
+	srunner_add_suite(runner, probe_suite());
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
