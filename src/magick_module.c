@@ -23,10 +23,16 @@ static _Thread_local const struct magick_request *current_request;
 static _Thread_local struct magick_reply *current_reply;
 
 /*
- * Built-in security policy, applied before the first read so that the
- * host's policy.xml cannot loosen it.  Delegates (external programs) are
- * off entirely; coders that fetch URLs, run drawing scripts or read other
- * files by indirection are off; "@" paths are off.
+ * Built-in security policy, applied before the first read.  ImageMagick
+ * 6.9.11 appends it to the host's policy.xml, and the last rule that
+ * matches a coder, delegate, module or path decides, so the host cannot
+ * loosen these rules.  Should ImageMagick refuse the policy, the module
+ * does not start and no file reaches ImageMagick.  Delegates (external
+ * programs) are off entirely; coders that fetch URLs, run drawing scripts,
+ * read other files by indirection or read an inherited descriptor (FD)
+ * are off; "@" paths are off.  list-length applies only where the host's
+ * policy.xml sets none: a frame costs about 26 KiB even when pinged, so
+ * 2000 frames cap a many-frame GIF at about 50 MiB instead of gigabytes.
  */
 static const char policy_xml[] =
     "<policymap>\n"
@@ -34,10 +40,11 @@ static const char policy_xml[] =
     "  <policy domain=\"coder\" rights=\"none\" pattern=\"{URL,HTTP,HTTPS,"
     "FTP,MVG,MSL,TEXT,EPHEMERAL,INLINE,LABEL,CAPTION,PANGO,X,SHOW,WIN,"
     "PRINT,PS,PS2,PS3,EPS,EPSF,EPSI,EPT,PDF,PDFA,XPS,AI,PCL,MPEG,MP4,M4V,"
-    "MOV,AVI,WMV,MKV,FLV,PLASMA,FRACTAL,CLIPBOARD,VID,MAP,IMPLICIT}\"/>\n"
+    "MOV,AVI,WMV,MKV,FLV,PLASMA,FRACTAL,CLIPBOARD,VID,MAP,IMPLICIT,FD}\"/>\n"
     "  <policy domain=\"path\" rights=\"none\" pattern=\"@*\"/>\n"
     "  <policy domain=\"module\" rights=\"none\" pattern=\"{PS,PDF,XPS,"
     "MPEG,URL,MSL,MVG,LABEL,CAPTION,PANGO,X,SHOW,WIN}\"/>\n"
+    "  <policy domain=\"resource\" name=\"list-length\" value=\"2000\"/>\n"
     "</policymap>\n";
 
 /*
@@ -94,6 +101,9 @@ module_fatal(const ExceptionType severity, const char *reason,
 	module_report(MAGICK_ERROR, reason, description);
 }
 
+/* Seconds one file may take, set again before each read. */
+static uint64_t module_time_limit;
+
 static void
 module_limit(ResourceType type, uint64_t value)
 {
@@ -125,7 +135,7 @@ module_start(const struct magick_limits *limits, char *err, size_t errlen)
 	module_limit(MemoryResource, limits->memory);
 	module_limit(MapResource, limits->map);
 	module_limit(DiskResource, limits->disk);
-	module_limit(TimeResource, limits->time);
+	module_time_limit = limits->time;
 	module_limit(ThreadResource, limits->threads);
 	return 0;
 }
@@ -251,6 +261,22 @@ module_rename(const struct magick_request *req, Image *images)
 	}
 }
 
+/*
+ * Return 1 when a frame has no pixels.  identify prints such frames as
+ * "0x0", even with exit status 0 for XML that is not an image or an icon
+ * directory with no icons; imgid reports an error instead.
+ */
+static int
+module_zero_size(const Image *images)
+{
+	const Image	*image;
+
+	for (image = images; image != NULL; image = GetNextImageInList(image))
+		if (image->columns == 0 || image->rows == 0)
+			return 1;
+	return 0;
+}
+
 static void
 module_identify(const struct magick_request *req, struct magick_reply *reply)
 {
@@ -266,6 +292,12 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 	current_reply = reply;
 	image_info = module_image_info(req);
 	exception = AcquireExceptionInfo();
+	/*
+	 * ImageMagick times the whole process from its first pixel access
+	 * and then ends it with _exit; setting the limit restarts that
+	 * clock, so a long batch run is not ended after the first minute.
+	 */
+	module_limit(TimeResource, module_time_limit);
 	images = req->ping ? PingImages(image_info, exception) :
 	    ReadImages(image_info, exception);
 	if (images == NULL || exception->severity >= ErrorException)
@@ -274,7 +306,14 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 		/* identify reports what the coder left on the first frame. */
 		InheritException(exception, &images->exception);
 		module_rename(req, images);
-		out = open_memstream(&text, &len);
+		if (module_zero_size(images)) {
+			if (exception->severity < ErrorException)
+				ThrowMagickException(exception, GetMagickModule(),
+				    CorruptImageError, "NegativeOrZeroImageSize",
+				    "`%s'", req->name);
+			out = NULL;
+		} else
+			out = open_memstream(&text, &len);
 		if (out != NULL) {
 			module_output(req, image_info, images, out, exception);
 			fclose(out);

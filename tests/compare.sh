@@ -62,6 +62,16 @@ difference() {
 	esac
 }
 
+# Return 0 for a file that identify fails to read but still describes as
+# "0x0"; imgid prints nothing for it, as the manual says, with the same
+# exit status.
+zero_size() {
+	case "$1" in
+	random.jpg|jpeg-truncated-after-sof.jpg) return 0 ;;
+	esac
+	return 1
+}
+
 # run PROGRAM FORM FILE: print standard output, then the exit status.
 run() {
 	prog=$1 form=$2 file=$3
@@ -75,8 +85,10 @@ run() {
 		set -- "$@" "$word"
 	done
 	IFS=$old_ifs
-	"$prog" "$@" 2>/dev/null | mask_times
-	echo "status $?"
+	"$prog" "$@" > "$work/raw" 2>/dev/null
+	status=$?
+	mask_times < "$work/raw"
+	printf '\nstatus %d\n' "$status"
 }
 
 cd "${FIXTURES:?}" || exit 1
@@ -94,6 +106,13 @@ for file in *; do
 		fi
 		run "$IDENTIFY" "$form" "$file" > "$work/expected"
 		run "${IMGID:?}" "$form" "$file" > "$work/actual"
+		if zero_size "$file"; then
+			# Only the exit status must agree: see zero_size.
+			tail -n 1 "$work/expected" > "$work/status"
+			mv "$work/status" "$work/expected"
+			tail -n 1 "$work/actual" > "$work/status"
+			mv "$work/status" "$work/actual"
+		fi
 		if cmp -s "$work/expected" "$work/actual"; then
 			pass
 		else
