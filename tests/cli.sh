@@ -100,4 +100,27 @@ else
 	pass
 fi
 
+# The call forms of Paperclip and MiniMagick on PNG and JPEG are answered
+# from the header: the ImageMagick module is never loaded for them.
+if command -v strace > /dev/null; then
+	for args in "-format|%wx%h,%[exif:orientation]|jpeg-orientation6.jpg[0]" \
+	    "-format|%m %w %h %b|png-palette8.png[0]" \
+	    "jpeg-exif-thumbnail.jpg" "png-gray16.png"; do
+		old_ifs=$IFS
+		IFS='|'
+		# shellcheck disable=SC2086 # split on '|' on purpose.
+		set -- $args
+		IFS=$old_ifs
+		(cd "$FIXTURES" && strace -f -e trace=openat -o "$work/trace" \
+		    "$IMGID" "$@" > /dev/null 2>&1)
+		if grep -q imgid_magick "$work/trace"; then
+			fail "fast path: ImageMagick loaded for $args"
+		else
+			pass
+		fi
+	done
+else
+	fail "fast path" "strace not found: install the Debian package strace"
+fi
+
 finish
