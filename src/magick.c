@@ -18,18 +18,21 @@
 #define MODULE_NAME	"imgid_magick.so"
 
 /*
- * Resource limits for ImageMagick.  A header check needs little: these
- * bound what a hostile file can make it allocate, while leaving real
- * photos and scans (up to 256 megapixels) readable.
+ * Resource limits for ImageMagick, which takes the lower of each value
+ * and the host's policy.xml.  Width, height and area are those of Debian
+ * 12's policy.xml, so that ImageMagick refuses the same headers that
+ * identify refuses.  Memory and disk bound a pixel decode: with no disk
+ * cache, an image needing more than the memory limit fails instead of
+ * being written to a temporary file.
  */
 static const struct magick_limits limits = {
-	.width = 65535,			/* widest the PNG and GIF coders see */
-	.height = 65535,
-	.area = 256ull << 20,		/* 256 megapixels */
-	.memory = 256ull << 20,		/* bytes of pixel cache in memory */
-	.map = 512ull << 20,		/* bytes of memory-mapped cache */
-	.disk = 1,			/* no pixel cache on disk at all */
-	.time = 60,			/* seconds for one run */
+	.width = 16000,			/* pixels, Debian's "16KP" */
+	.height = 16000,		/* pixels, Debian's "16KP" */
+	.area = 128000000,		/* pixels, Debian's "128MP" */
+	.memory = 256ull << 20,		/* 33 megapixels at 8 bytes each (Q16) */
+	.map = 512ull << 20,		/* unused: a mapped cache needs disk */
+	.disk = 1,			/* bytes: no pixel cache file at all */
+	.time = 60,			/* seconds per file, then the process ends */
 	.threads = 1			/* --jobs parallelises, not the coders */
 };
 
