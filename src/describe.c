@@ -10,18 +10,25 @@
 #include "imgid.h"
 
 /*
- * Append the line for a single-frame image.  user and elapsed are the
+ * Append the line for one frame.  numbered adds the "[scene]" that
+ * identify prints for frames of a multi-frame file, and with_size the file
+ * size, which it prints on the last frame only.  user and elapsed are the
  * seconds spent on the file, printed in identify's closing timing fields.
  */
 void
 describe_line(const struct image *info, const struct format_names *names,
-    double user, double elapsed, struct buf *out)
+    int numbered, int with_size, double user, double elapsed, struct buf *out)
 {
 	char	 size[64];
 
 	if (strcmp(names->magick_filename, names->filename) != 0)
 		buf_printf(out, "%s=>", names->magick_filename);
-	buf_printf(out, "%s %s ", names->filename, info->magick);
+	if (numbered)
+		buf_printf(out, "%s[%llu] ", names->filename,
+		    (unsigned long long)info->scene);
+	else
+		buf_printf(out, "%s ", names->filename);
+	buf_printf(out, "%s ", info->magick);
 	buf_printf(out, "%llux%llu ", (unsigned long long)info->columns,
 	    (unsigned long long)info->rows);
 	if (info->page_width != 0 || info->page_height != 0 ||
@@ -36,7 +43,7 @@ describe_line(const struct image *info, const struct format_names *names,
 	buf_printf(out, "%s ", info->colorspace);
 	if (info->pseudo_class)
 		buf_printf(out, "%lluc ", (unsigned long long)info->colors);
-	if (info->file_size != 0) {
+	if (with_size && info->file_size != 0) {
 		format_size(info->file_size, 1, size, sizeof(size));
 		buf_printf(out, "%s ", size);
 	}

@@ -202,7 +202,11 @@ exif_find_tag(const unsigned char *profile, size_t len, unsigned tag,
 	cur.dir = t.base + first;
 	cur.entry = 0;
 	cur.tag_offset = 0;
-	seen = xmalloc(sizeof(*seen) * (t.len / 12 + 1));
+	/*
+	 * Directories may overlap at any byte offset, so up to one entry
+	 * per byte of the profile can be seen, not one per 12 bytes.
+	 */
+	seen = xmalloc(sizeof(*seen) * t.len);
 	do {
 		if (level > 0)
 			cur = stack[--level];

@@ -123,7 +123,8 @@ format_letter(int letter, const struct image *info,
 		    (unsigned long long)info->frames);
 		break;
 	case 'p': case 's':
-		snprintf(value, VALUE_MAX, "0");
+		snprintf(value, VALUE_MAX, "%llu",
+		    (unsigned long long)info->scene);
 		break;
 	case 'q':
 		snprintf(value, VALUE_MAX, "16");

@@ -38,29 +38,37 @@ identify_warnings(struct result *r, const struct buf *warnings)
 }
 
 /*
- * Write the fast answer for a probed file.  Return -1, with nothing
- * written, when an escape needs ImageMagick.
+ * Write the fast answer for a probed file, frame by frame.  Return -1, with
+ * nothing written, when an escape needs ImageMagick.
  */
 static int
 identify_fast(struct result *r, const struct probe_data *pd,
     const struct format_names *names, double started, double cpu_started)
 {
 	const struct options	*opt = r->opt;
+	const struct image	*frames = pd->nframes ? pd->frames : &pd->info;
+	uint64_t		 count = pd->nframes ? pd->nframes : 1, i;
 	struct buf		 text = { NULL, 0, 0 }, warnings = { NULL, 0, 0 };
 
 	if (opt->verbose)
 		return -1;
-	if (opt->format == NULL) {
-		describe_line(&pd->info, names,
-		    clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_started,
-		    clock_seconds(CLOCK_MONOTONIC) - started, &r->out);
-		return 0;
-	}
-	if (format_expand(opt->format, &pd->info, names, &text, &warnings) !=
-	    FORMAT_DONE) {
-		buf_free(&text);
-		buf_free(&warnings);
-		return -1;
+	if (opt->batch)
+		count = 1;
+	for (i = 0; i < count; i++) {
+		if (opt->format == NULL) {
+			describe_line(&frames[i], names, count > 1,
+			    i == count - 1,
+			    clock_seconds(CLOCK_PROCESS_CPUTIME_ID) -
+			    cpu_started,
+			    clock_seconds(CLOCK_MONOTONIC) - started, &text);
+			continue;
+		}
+		if (format_expand(opt->format, &frames[i], names, &text,
+		    &warnings) != FORMAT_DONE) {
+			buf_free(&text);
+			buf_free(&warnings);
+			return -1;
+		}
 	}
 	identify_warnings(r, &warnings);
 	if (text.len != 0)
@@ -82,7 +90,7 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	struct probe_data	 pd;
 	double			 started, cpu_started;
 	uint64_t		 size;
-	int			 fd;
+	int			 fd, first_only;
 
 	started = clock_seconds(CLOCK_MONOTONIC);
 	cpu_started = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
@@ -90,14 +98,19 @@ identify_parsed(const struct options *opt, const struct operand *op,
 		return;
 	names.magick_filename = op->arg;
 	names.filename = op->path;
-	if (probe_file(fd, size, &pd) == PROBE_OK && !op->magick_only) {
+	first_only = op->frames != NULL && strcmp(op->frames, "0") == 0;
+	if (probe_file(fd, size, first_only, &pd) == PROBE_OK &&
+	    !op->magick_only && (pd.nframes == 0 || op->frames == NULL ||
+	    first_only)) {
 		r->info = pd.info;
 		r->have_info = 1;
 		if (identify_fast(r, &pd, &names, started, cpu_started) == 0) {
+			probe_free(&pd);
 			close(fd);
 			return;
 		}
 	}
+	probe_free(&pd);
 	r->have_info = 0;
 	magick_identify(opt, op->arg, literal ? fd : -1, opt->batch,
 	    pd.svg && !op->magick_only, r);

@@ -37,6 +37,7 @@ struct image {
 	char		exif_orientation[32];	/* exif:Orientation as printed */
 	char		compression[16];	/* "JPEG", "Zip" */
 	uint64_t	frames;		/* frames in the file */
+	uint64_t	scene;		/* this frame's index */
 	uint64_t	file_size;	/* bytes */
 };
 

@@ -87,7 +87,9 @@ enum probe_status {
 	PROBE_FAILED		/* result holds the error */
 };
 struct probe_data {
-	struct image	 info;
+	struct image	 info;		/* frame 0 */
+	struct image	*frames;	/* every frame, for multi-frame formats */
+	uint64_t	 nframes;	/* entries in frames, 0 when single */
 	int		 exif_count;	/* EXIF segments seen */
 	int		 default_line_ok; /* header alone gives identify's line */
 	int		 svg;		/* ImageMagick would take it for SVG */
@@ -102,13 +104,18 @@ struct reader {
 };
 enum probe_status probe_open(const char *, int *, uint64_t *,
 	    struct result *, const struct options *);
-enum probe_status probe_file(int, uint64_t, struct probe_data *);
+enum probe_status probe_file(int, uint64_t, int, struct probe_data *);
+void	 probe_free(struct probe_data *);
 int	 reader_fill(struct reader *);
 int	 reader_skip(struct reader *, uint64_t);
 
 /* png_probe.c */
 int	 png_probe_signature(const unsigned char *, size_t);
 enum probe_status png_probe(struct reader *, struct probe_data *);
+
+/* gif_probe.c */
+int	 gif_probe_signature(const unsigned char *, size_t);
+enum probe_status gif_probe(struct reader *, struct probe_data *, int);
 
 /* jpeg_probe.c */
 int	 jpeg_probe_signature(const unsigned char *, size_t);
@@ -135,7 +142,7 @@ void	 format_size(uint64_t, int, char *, size_t);
 
 /* describe.c: identify's default one-line description. */
 void	 describe_line(const struct image *, const struct format_names *,
-	    double, double, struct buf *);
+	    int, int, double, double, struct buf *);
 
 /* magick.c: the loadable MagickWand module. */
 int	 magick_load(const struct options *, struct result *);

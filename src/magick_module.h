@@ -8,7 +8,7 @@
 
 #include "image.h"
 
-#define MAGICK_MODULE_ABI	1
+#define MAGICK_MODULE_ABI	2
 #define MAGICK_MODULE_SYMBOL	"imgid_magick_module"
 
 /* Message severities, as identify reports them. */

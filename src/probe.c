@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -112,11 +113,12 @@ probe_svg_signature(const unsigned char *p, size_t len)
 }
 
 /*
- * Run the fast probe that matches the file's signature.  The file offset
- * is left where the probe stopped; ImageMagick reopens the file by name.
+ * Run the fast probe that matches the file's signature.  first_only asks
+ * for frame 0 alone, as a "[0]" suffix does.  The file offset is left where
+ * the probe stopped; ImageMagick reopens the file by name.
  */
 enum probe_status
-probe_file(int fd, uint64_t size, struct probe_data *pd)
+probe_file(int fd, uint64_t size, int first_only, struct probe_data *pd)
 {
 	struct reader	 rd;
 
@@ -133,5 +135,15 @@ probe_file(int fd, uint64_t size, struct probe_data *pd)
 		return png_probe(&rd, pd);
 	if (jpeg_probe_signature(rd.buf, rd.len))
 		return jpeg_probe(&rd, pd);
+	if (gif_probe_signature(rd.buf, rd.len))
+		return gif_probe(&rd, pd, first_only);
 	return PROBE_DEFER;
+}
+
+void
+probe_free(struct probe_data *pd)
+{
+	free(pd->frames);
+	pd->frames = NULL;
+	pd->nframes = 0;
 }

@@ -463,7 +463,7 @@ probe_fixture(const char *name, struct probe_data *pd)
 	fd = open(path, O_RDONLY);
 	ck_assert_msg(fd != -1, "cannot open %s", path);
 	ck_assert_int_eq(fstat(fd, &st), 0);
-	status = probe_file(fd, (uint64_t)st.st_size, pd);
+	status = probe_file(fd, (uint64_t)st.st_size, 0, pd);
 	close(fd);
 	return status;
 }
@@ -492,6 +492,8 @@ static const struct {
 	{ "jpeg-orientation8.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 8 },
 	{ "jpeg-exif-bigendian.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 3 },
 	{ "jpeg-exif-thumbnail.jpg", "JPEG", 70, 46, 8, "sRGB", 0, 0, 1 },
+	{ "gif-single.gif", "GIF", 70, 46, 8, "sRGB", 1, 64, 0 },
+	{ "gif87a.gif", "GIF", 70, 46, 8, "sRGB", 1, 32, 0 },
 };
 
 START_TEST(test_probe_fixture)
@@ -526,11 +528,45 @@ START_TEST(test_probe_resolution)
 }
 END_TEST
 
+START_TEST(test_probe_gif_frames)
+{
+	struct probe_data	 pd;
+
+	ck_assert_int_eq(probe_fixture("gif-page-offsets.gif", &pd), PROBE_OK);
+	ck_assert_uint_eq(pd.nframes, 2);
+	ck_assert_uint_eq(pd.frames[1].columns, 12);
+	ck_assert_uint_eq(pd.frames[1].page_width, 100);
+	ck_assert_int_eq(pd.frames[1].page_x, 40);
+	ck_assert_int_eq(pd.frames[1].page_y, 30);
+	ck_assert_uint_eq(pd.frames[1].scene, 1);
+	ck_assert_uint_eq(pd.frames[1].frames, 2);
+	ck_assert_uint_eq(pd.info.colors, 2);
+	probe_free(&pd);
+}
+END_TEST
+
+START_TEST(test_probe_gif_transparent_index)
+{
+	struct probe_data	 pd;
+
+	ck_assert_int_eq(probe_fixture("gif-trns-past-table.gif", &pd),
+	    PROBE_OK);
+	ck_assert_uint_eq(pd.info.colors, 65);
+	ck_assert_int_eq(pd.info.matte, 1);
+	probe_free(&pd);
+	ck_assert_int_eq(probe_fixture("gif-local-colormaps.gif", &pd),
+	    PROBE_OK);
+	ck_assert_uint_eq(pd.frames[0].colors, 8);
+	ck_assert_uint_eq(pd.frames[1].colors, 4);
+	probe_free(&pd);
+}
+END_TEST
+
 static const char *const deferred_files[] = {
 	"jpeg-truncated-after-sof.jpg", "jpeg-soi-only.jpg", "empty.jpg",
 	"png-signature-only.png", "png-ihdr-only.png", "png-bad-crc.png",
-	"random.jpg", "text-named.png", "gif-single.gif", "webp-lossy.webp",
-	"svg-size.svg"
+	"random.jpg", "text-named.png", "gif-no-trailer.gif",
+	"webp-lossy.webp", "svg-size.svg", "html-named.gif"
 };
 
 START_TEST(test_probe_defers)
@@ -550,6 +586,8 @@ probe_suite(void)
 	tcase_add_loop_test(tc, test_probe_fixture, 0,
 	    sizeof(probe_cases) / sizeof(probe_cases[0]));
 	tcase_add_test(tc, test_probe_resolution);
+	tcase_add_test(tc, test_probe_gif_frames);
+	tcase_add_test(tc, test_probe_gif_transparent_index);
 	tcase_add_loop_test(tc, test_probe_defers, 0,
 	    sizeof(deferred_files) / sizeof(deferred_files[0]));
 	suite_add_tcase(s, tc);
