@@ -92,8 +92,12 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	uint64_t		 size;
 	int			 fd, first_only;
 
-	started = clock_seconds(CLOCK_MONOTONIC);
-	cpu_started = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+	/* Only the default line prints times; the CPU clock is a system call. */
+	started = cpu_started = 0;
+	if (opt->format == NULL && !opt->batch && !opt->json) {
+		started = clock_seconds(CLOCK_MONOTONIC);
+		cpu_started = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+	}
 	if (probe_open(op->path, &fd, &size, r, opt) != PROBE_OK)
 		return;
 	names.magick_filename = op->arg;
