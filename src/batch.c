@@ -81,16 +81,24 @@ batch_escape(struct buf *out, const char *s, size_t len)
 
 /*
  * Append the in-band reason for a failure: the last message, which is the
- * error that ended the read, without the program name before it.
+ * error that ended the read, without the program name before it.  A file
+ * can fail with no message, as identify fails on some damaged PNGs, or
+ * with its only warning hidden by -quiet, and then a reason is composed here.
  */
 static void
 batch_reason(const struct result *r, struct buf *out)
 {
+	struct buf	 made = { NULL, 0, 0 };
 	const char	*start, *end;
 	size_t		 plen = strlen(r->opt->progname);
 
 	if (r->err.len == 0) {
-		buf_adds(out, r->warned ? "a warning was reported" : "failed");
+		buf_adds(&made, r->failed ? "unable to read image `" :
+		    "warning with -regard-warnings `");
+		quote_name(&made, r->name);
+		buf_addc(&made, '\'');
+		batch_escape(out, made.data, made.len);
+		buf_free(&made);
 		return;
 	}
 	end = r->err.data + r->err.len - 1;

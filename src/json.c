@@ -171,9 +171,13 @@ json_error(struct buf *out, const struct result *r)
 		if (*end == '\0')
 			break;
 	}
-	if (text.len == 0)
-		buf_adds(&text, r->warned ? "a warning was reported" :
-		    "failed");
+	if (text.len == 0) {
+		/* The reasons batch mode gives when there was no message. */
+		buf_adds(&text, r->failed ? "unable to read image `" :
+		    "warning with -regard-warnings `");
+		quote_name(&text, r->name);
+		buf_addc(&text, '\'');
+	}
 	buf_adds(out, ",\"error\":");
 	json_string(out, text.data, text.len);
 	buf_free(&text);

@@ -197,6 +197,19 @@ test_regard_warnings() {
 	    -format '%wx%h,%[exif:orientation]' 2>/dev/null)
 	check "regard-warnings: error line" \
 	    $'error\tunknown image property "%[exif:orientation]"' "$out"
+	out=$(printf 'png-rgb8.png\n' | "$IMGID" --batch -quiet \
+	    -regard-warnings -format '%[exif:orientation]' 2>&1)
+	check "regard-warnings, quiet: error line" \
+	    $'error\twarning with -regard-warnings `png-rgb8.png\'' "$out"
+}
+
+# identify fails on this file without printing any message.
+test_failure_without_message() {
+	local out
+
+	out=$(printf 'png-bad-crc.png\n' | "$IMGID" --batch 2>&1)
+	check "failure without message" \
+	    $'error\tunable to read image `png-bad-crc.png\'' "$out"
 }
 
 test_batch_file() {
@@ -274,6 +287,7 @@ test_null_separated
 test_default_fields
 test_multiline_format
 test_regard_warnings
+test_failure_without_message
 test_batch_file
 test_jobs_same_output
 test_jobs_exit_status

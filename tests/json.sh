@@ -95,6 +95,9 @@ test_failure_record() {
 	    "$(field '' .error)"
 	check "failure has no width" null "$(field text.txt .width)"
 	check "failure has an error" true "$(field text.txt '.error | length > 0')"
+	check "failure without message" \
+	    '"unable to read image `png-bad-crc.png'"'"'"' \
+	    "$(field png-bad-crc.png .error)"
 }
 
 # A name that is not UTF-8 gets U+FFFD in "path" and its bytes in base64.
