@@ -83,7 +83,7 @@ batch_escape(struct buf *out, const char *s, size_t len)
  * Append the in-band reason for a failure: the last message, which is the
  * error that ended the read, without the program name before it.  A file
  * can fail with no message, as identify fails on some damaged PNGs, or
- * with its only warning hidden by -quiet, and then a reason is composed here.
+ * with its only warning hidden by -quiet.  A reason is composed then.
  */
 static void
 batch_reason(const struct result *r, struct buf *out)

@@ -159,7 +159,8 @@ json_error(struct buf *out, const struct result *r)
 	const char	*line, *end;
 	size_t		 plen = strlen(r->opt->progname);
 
-	for (line = r->err.data; line != NULL && *line != '\0'; line = end + 1) {
+	line = r->err.data;
+	for (; line != NULL && *line != '\0'; line = end + 1) {
 		if ((end = strchr(line, '\n')) == NULL)
 			end = line + strlen(line);
 		if (strncmp(line, r->opt->progname, plen) == 0 &&
