@@ -87,19 +87,29 @@ buf_addc(struct buf *b, int c)
 	buf_add(b, &ch, 1);
 }
 
+/*
+ * Format into the free space first and again only when the text did not
+ * fit, because vsnprintf is about half of the instructions per batch file.
+ */
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list	 copy;
+	size_t	 room = b->cap - b->len;
 	int	 n;
 
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(room != 0 ? b->data + b->len : NULL, room, fmt, copy);
 	va_end(copy);
-	if (n < 0)
+	if (n < 0) {
+		if (room != 0)
+			b->data[b->len] = '\0';
 		return;
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
