@@ -165,7 +165,11 @@ batch_line(const struct result *r, int failed, struct buf *line)
 	buf_addc(line, '\n');
 }
 
-/* Write a result's messages and line, then free it. */
+/*
+ * Write a result's messages and line, then free it.  Unless --buffer is
+ * given, earlier lines are flushed first, so that on a terminal each
+ * message appears next to the line of its file.
+ */
 static void
 batch_emit(struct batch *b, struct result *r)
 {
@@ -175,7 +179,8 @@ batch_emit(struct batch *b, struct result *r)
 
 	batch_line(r, failed, &line);
 	if (r->err.len != 0) {
-		fflush(stdout);
+		if (b->flush)
+			fflush(stdout);
 		fwrite(r->err.data, 1, r->err.len, stderr);
 	}
 	fwrite(line.data, 1, line.len, stdout);
