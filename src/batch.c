@@ -167,8 +167,8 @@ batch_line(const struct result *r, int failed, struct buf *line)
 
 /*
  * Write a result's messages and line, then free it.  Unless --buffer is
- * given, earlier lines are flushed first, so that on a terminal each
- * message appears next to the line of its file.
+ * given, earlier lines are flushed first, so that each message comes
+ * after them where both streams go to one terminal or file.
  */
 static void
 batch_emit(struct batch *b, struct result *r)
@@ -179,7 +179,7 @@ batch_emit(struct batch *b, struct result *r)
 
 	batch_line(r, failed, &line);
 	if (r->err.len != 0) {
-		if (b->flush)
+		if (!b->opt->buffer)
 			fflush(stdout);
 		fwrite(r->err.data, 1, r->err.len, stderr);
 	}
