@@ -24,6 +24,12 @@
  * identify refuses.  Memory and disk bound a pixel decode: with no disk
  * cache, an image needing more than the memory limit fails instead of
  * being written to a temporary file.
+ *
+ * NOTE: no time limit.  ImageMagick 6.9.11 counts it from the first pixel
+ * access of the process, not of a file, then ends the process with _exit:
+ * a batch run would die after that many seconds.  Restarting the clock
+ * before each read races with --jobs threads, which then fail the check
+ * at once and crash.  A host policy.xml time limit has the same effect.
  */
 static const struct magick_limits limits = {
 	.width = 16000,			/* pixels, Debian's "16KP" */
@@ -32,7 +38,7 @@ static const struct magick_limits limits = {
 	.memory = 256ull << 20,		/* 33 megapixels at 8 bytes each (Q16) */
 	.map = 512ull << 20,		/* unused: a mapped cache needs disk */
 	.disk = 1,			/* bytes: no pixel cache file at all */
-	.time = 60,			/* seconds per file, then the process ends */
+	.time = 0,			/* none: see the note above */
 	.threads = 1			/* --jobs parallelises, not the coders */
 };
 

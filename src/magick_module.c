@@ -102,9 +102,6 @@ module_fatal(const ExceptionType severity, const char *reason,
 	module_report(MAGICK_ERROR, reason, description);
 }
 
-/* Seconds one file may take, set again before each read. */
-static uint64_t module_time_limit;
-
 static void
 module_limit(ResourceType type, uint64_t value)
 {
@@ -136,7 +133,7 @@ module_start(const struct magick_limits *limits, char *err, size_t errlen)
 	module_limit(MemoryResource, limits->memory);
 	module_limit(MapResource, limits->map);
 	module_limit(DiskResource, limits->disk);
-	module_time_limit = limits->time;
+	module_limit(TimeResource, limits->time);
 	module_limit(ThreadResource, limits->threads);
 	return 0;
 }
@@ -303,12 +300,6 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 	current_reply = reply;
 	image_info = module_image_info(req);
 	exception = AcquireExceptionInfo();
-	/*
-	 * ImageMagick times the whole process from its first pixel access
-	 * and then ends it with _exit; setting the limit restarts that
-	 * clock, so a long batch run is not ended after the first minute.
-	 */
-	module_limit(TimeResource, module_time_limit);
 	images = req->ping ? PingImages(image_info, exception) :
 	    ReadImages(image_info, exception);
 	if (images == NULL || exception->severity >= ErrorException)
