@@ -20,6 +20,20 @@ clock_seconds(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Return 1 when ImageMagick would read name as the file of that name: no
+ * frame suffix, format prefix, template, list or glob character in it.
+ * Such a batch path is handed over by name, so that ImageMagick falls back
+ * on its extension exactly as identify does; any other literal path is
+ * read through its open descriptor.
+ */
+static int
+name_is_plain(const char *name)
+{
+	return *name != '\0' && *name != '@' && strcmp(name, "-") != 0 &&
+	    strpbrk(name, "[]:%*?{}") == NULL;
+}
+
 /* Turn the fast interpreter's warning list into messages. */
 static void
 identify_warnings(struct result *r, const struct buf *warnings)
@@ -52,6 +66,9 @@ identify_fast(struct result *r, const struct probe_data *pd,
 
 	if (opt->verbose)
 		return -1;
+	/* Batch fields and JSON records are made from the facts alone. */
+	if (opt->format == NULL && (opt->batch || opt->json))
+		return 0;
 	if (opt->batch)
 		count = 1;
 	for (i = 0; i < count; i++) {
@@ -116,8 +133,8 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	}
 	probe_free(&pd);
 	r->have_info = 0;
-	magick_identify(opt, op->arg, literal ? fd : -1, opt->batch,
-	    pd.svg && !op->magick_only, r);
+	magick_identify(opt, op->arg, literal && !name_is_plain(op->arg) ?
+	    fd : -1, opt->batch, pd.svg && !op->magick_only, r);
 	close(fd);
 }
 

@@ -211,6 +211,12 @@ main(int argc, char **argv)
 		status |= emit(&r);
 	}
 	if (opt.batch) {
+		/*
+		 * ImageMagick counts its time limit from the first pixel
+		 * access to the end of the process, so a long batch would
+		 * die when it ran out.
+		 */
+		unsetenv("MAGICK_TIME_LIMIT");
 		if (opt.sandbox && sandbox_enter(err, sizeof(err)) != 0) {
 			fprintf(stderr, "%s: %s\n", opt.progname, err);
 			return 1;

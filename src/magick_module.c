@@ -49,8 +49,37 @@ static const char policy_xml[] =
     "</policymap>\n";
 
 /*
+ * Return text with each occurrence of alias replaced by name, so that a
+ * message about a file read through its descriptor names the file.
+ */
+static char *
+module_unalias(const char *text, const char *alias, const char *name)
+{
+	size_t		 alias_len = strlen(alias), name_len = strlen(name);
+	size_t		 count = 0, len;
+	const char	*p, *hit;
+	char		*out, *q;
+
+	for (p = text; (hit = strstr(p, alias)) != NULL; p = hit + alias_len)
+		count++;
+	len = strlen(text) + count * name_len + 1;
+	if ((out = malloc(len)) == NULL)
+		return NULL;
+	for (p = text, q = out; (hit = strstr(p, alias)) != NULL;
+	    p = hit + alias_len) {
+		memcpy(q, p, (size_t)(hit - p));
+		q += hit - p;
+		memcpy(q, name, name_len);
+		q += name_len;
+	}
+	strcpy(q, p);
+	return out;
+}
+
+/*
  * Strip ImageMagick's " @ error/file.c/Function/line" location, which
- * names its source files rather than anything the user can act on.
+ * names its source files rather than anything the user can act on, and
+ * put back the file name where ImageMagick saw only a descriptor.
  */
 static void
 module_report(enum magick_severity severity, const char *reason,
@@ -59,9 +88,15 @@ module_report(enum magick_severity severity, const char *reason,
 	const struct magick_request	*req = current_request;
 	char				*text, *at;
 
+	char				 alias[64];
+
 	if (req == NULL || reason == NULL)
 		return;
-	text = strdup(reason);
+	if (req->fd >= 0) {
+		snprintf(alias, sizeof(alias), "/proc/self/fd/%d", req->fd);
+		text = module_unalias(reason, alias, req->name);
+	} else
+		text = strdup(reason);
 	if (text == NULL)
 		return;
 	at = strstr(text, " @ ");
