@@ -1,11 +1,11 @@
 #!/bin/sh
-# Hostile paths and files, made here at test time: each run ends within
-# HOSTILE_SECONDS (2 by default) with exit status 1 or a right header,
-# never crashes, never blocks on a FIFO or on standard input, and peaks
+# Hostile paths and files, made here at test time.  Each run ends within
+# HOSTILE_SECONDS (2 by default) with exit status 1 or a correct header.
+# It never crashes, never blocks on a FIFO or on standard input, and peaks
 # below HOSTILE_RSS_KB (48 MiB by default) of memory.  In batch mode the
-# path after each hostile one is answered right.  The sanitizer build
-# raises both limits, because ASan's shadow memory and checks cost RSS and
-# time.
+# path after each hostile one still gets its correct result line.  The
+# sanitizer build raises both limits, because ASan's shadow memory and
+# checks cost RSS and time.
 
 set -u
 : "${IMGID:?IMGID must name the imgid binary}"
@@ -234,7 +234,7 @@ check_line() {
 # -verbose, which both make ImageMagick decode.
 for file in "$in"/*; do
 	base=${file##*/}
-	# Giant headers may be answered from the header alone, as the fast
+	# Giant headers may be printed from the header alone, as the fast
 	# probes do, or rejected at ImageMagick's limits, as identify does.
 	case $base in
 	sparse-8gib.png|svg-60000x60000.svg|sparse-1gib.gif)
@@ -254,7 +254,7 @@ for file in "$in"/*; do
 	check_run "$base -verbose" "$expect"
 done
 
-# Right headers, where imgid answers.
+# Headers that imgid prints without rejecting them.
 run -format '%m %w %h\n' "$in/svg-60000x60000.svg"
 check_line "svg-60000x60000.svg header" "SVG 60000 60000"
 run -format '%m %w %h %B\n' "$in/sparse-8gib.png"
@@ -292,8 +292,8 @@ else
 	    "user nobody cannot reach $IMGID"
 fi
 
-# Batch: after each hostile path comes a good one, which must be answered
-# as it is alone, within the time limit, one result line per path.
+# Batch: after each hostile path comes a good one, whose result line must
+# equal the one it gets alone, within the time limit, one line per path.
 batch() {
 	printf '%s\n' "$@" | timeout 10 "$IMGID" --batch \
 	    -format '%m %w %h\n' 2> /dev/null

@@ -29,6 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pd.info.frames = 1;
 	fuzz_reader(&rd, fd);
 	jpeg_probe(&rd, &pd);
+	probe_free(&pd);
 	close(fd);
 
 	for (i = 0; i < sizeof(exif_tags) / sizeof(exif_tags[0]); i++)

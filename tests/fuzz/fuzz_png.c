@@ -22,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pd.info.frames = 1;
 	fuzz_reader(&rd, fd);
 	png_probe(&rd, &pd);
+	probe_free(&pd);
 	close(fd);
 	return 0;
 }
