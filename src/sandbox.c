@@ -51,9 +51,11 @@ sandbox_rules(scmp_filter_ctx ctx)
 	int		 rc;
 
 	for (i = 0; i < sizeof(sandbox_denied) / sizeof(sandbox_denied[0]);
-	    i++)
-		if ((rc = seccomp_rule_add(ctx, eperm, sandbox_denied[i], 0)) < 0)
+	    i++) {
+		rc = seccomp_rule_add(ctx, eperm, sandbox_denied[i], 0);
+		if (rc < 0)
 			return rc;
+	}
 
 	/* pthread_create passes CLONE_THREAD; fork and posix_spawn do not. */
 	rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1,

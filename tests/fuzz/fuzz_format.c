@@ -35,7 +35,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct format_names	 names = { "dir/name.png[0]", "dir/name.png" };
-	struct buf		 out = { NULL, 0, 0 }, warnings = { NULL, 0, 0 };
+	struct buf		 out = { NULL, 0, 0 };
+	struct buf		 warnings = { NULL, 0, 0 };
 	char			*fmt = fuzz_string(data, size);
 
 	format_expand(fmt, &fuzz_image, &names, &out, &warnings);
