@@ -122,7 +122,8 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	first_only = op->frames != NULL && strcmp(op->frames, "0") == 0;
 	if (probe_file(fd, size, first_only, &pd) == PROBE_OK &&
 	    !op->magick_only && (pd.nframes == 0 || op->frames == NULL ||
-	    first_only)) {
+	    first_only) &&
+	    magick_within_limits(pd.info.columns, pd.info.rows)) {
 		r->info = pd.info;
 		r->have_info = 1;
 		if (identify_fast(r, &pd, &names, started, cpu_started) == 0) {

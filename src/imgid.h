@@ -149,6 +149,7 @@ int	 magick_load(const struct options *, struct result *);
 void	 magick_identify(const struct options *, const char *, int, int,
 	    int, struct result *);
 const char *magick_version(const struct options *);
+int	 magick_within_limits(uint64_t, uint64_t);
 
 /* identify.c: one operand from name to result. */
 void	 identify_operand(const struct options *, const char *,

@@ -94,6 +94,18 @@ magick_load_once(void)
 	module = m;
 }
 
+/*
+ * Return 1 when an image of this size is within the limits ImageMagick
+ * applies.  A fast probe hands bigger headers to ImageMagick, so that
+ * imgid rejects what identify rejects.
+ */
+int
+magick_within_limits(uint64_t columns, uint64_t rows)
+{
+	return columns <= limits.width && rows <= limits.height &&
+	    (rows == 0 || columns <= limits.area / rows);
+}
+
 /* Load and start the module once; report failure in r. */
 int
 magick_load(const struct options *opt, struct result *r)
@@ -128,6 +140,7 @@ magick_identify(const struct options *opt, const char *name, int fd,
 {
 	struct magick_request	 req;
 	struct magick_reply	 reply;
+	size_t			 messages;
 
 	if (magick_load(opt, r) != 0)
 		return;
@@ -146,7 +159,11 @@ magick_identify(const struct options *opt, const char *name, int fd,
 	req.first_frame = first_frame;
 	req.message = magick_message;
 	req.context = r;
+	messages = r->err.len;
 	module->identify(&req, &reply);
+	/* Some coders fail without a word, as identify does; say something. */
+	if (reply.failed && r->err.len == messages)
+		result_error(r, opt, "corrupt image", name, 0);
 	if (reply.out != NULL)
 		buf_add(&r->out, reply.out, reply.out_len);
 	free(reply.out);
