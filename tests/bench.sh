@@ -159,17 +159,17 @@ make_wand_variant() {
 EOF
 }
 
-# Run "function size variant" for every line of a job list, two at a time:
-# the machine this is written for has two cores.
+# Run "function size variant" for every line of a job list, one job per
+# processor at a time.
 run_jobs() {
-	func=$1 jobs=$2 running=0
+	func=$1 jobs=$2 running=0 processors=$(nproc)
 	while read -r size variant; do
 		(
 			$func "${size%x*}" "${size#*x}" "$variant" ||
 			    echo "$func $size $variant" >> failed
 		) < /dev/null &
 		running=$((running + 1))
-		if [ "$running" -ge 2 ]; then
+		if [ "$running" -ge "$processors" ]; then
 			wait
 			running=0
 		fi
@@ -304,7 +304,7 @@ run_once() {
 	if ! /usr/bin/time -f %M -o "$RESULTS/time.out" \
 	    sh -c "$2" < /dev/null > /dev/null 2> "$out.err"
 	then
-		echo "$2" > "$out.failed"
+		head -n 1 "$RESULTS/time.out" > "$out.failed"
 	fi
 	end=$(date +%s%N)
 	echo $((end - start)) >> "$out.ns"
@@ -328,8 +328,11 @@ run_cases() {
 	while IFS=$TAB read -r id label count command; do
 		out=$RESULTS/$(printf '%s' "$id" | tr / .)
 		if [ -f "$out.failed" ]; then
-			log "$label on $count files failed:" \
-			    "$(head -c 300 "$out.err")"
+			reason=$(head -n 1 "$out.failed")
+			log "$label on $count files failed in at least one" \
+			    "round ($reason): $(head -c 300 "$out.err")"
+			printf '%s\t%s\t%s\t%s\n' "$id" "$label" "$count" \
+			    "$reason" >> "$RESULTS/failed.tsv"
 			continue
 		fi
 		ns=$(median < "$out.ns")
@@ -524,6 +527,10 @@ many_table() {
 		printf "| %s | %d | %.3f s | %.1f µs | %s | %.1f MiB |\n",
 		    $2, $3, $4 / 1e9, $4 / 1e3 / $3, r, $5 / 1024
 	    }' "$RESULTS/many.tsv"
+	[ -f "$RESULTS/failed.tsv" ] || return 0
+	awk -F "$TAB" -v p="$prefix/" 'index($1, p) == 1 {
+		printf "| %s | %d | failed: %s | | | |\n", $2, $3, $4
+	    }' "$RESULTS/failed.tsv"
 }
 
 # Print the one-call tables: times with ratios, then peak RSS.
@@ -659,12 +666,15 @@ EOF
 }
 
 # Print a target's result line, add it to targets.md and count failures.
-# value is empty when the cases it needs were skipped or failed.
+# value is empty when a case it needs was skipped, "failed" when one failed.
 target() {
 	name=$1 value=$2 op=$3 limit=$4
 	if [ -z "$value" ]; then
 		result=SKIP
 		value="not measured"
+	elif [ "$value" = failed ]; then
+		result=FAIL
+		value="a command failed"
 	else
 		result=$(awk -v v="$value" -v l="$limit" -v op="$op" 'BEGIN {
 		    if (op == ">=") ok = v >= l
@@ -679,8 +689,16 @@ target() {
 	    "$result" >> "$RESULTS/targets.md"
 }
 
-# Print the ratio of two many-file case times.
+# Print the ratio of two many-file case times, or "failed" when either
+# case failed.
 many_ratio() {
+	for id in "$1" "$2"; do
+		if [ -n "$id" ] &&
+		    [ -f "$RESULTS/$(printf '%s' "$id" | tr / .).failed" ]; then
+			echo failed
+			return
+		fi
+	done
 	ratio "$(many_value "$1" 4)" "$(many_value "$2" 4)"
 }
 
@@ -731,6 +749,10 @@ check_targets() {
 		time_growth=$(scale_growth)
 		rss_growth=$(ratio "$(many_value scale/100000 5)" \
 		    "$(many_value scale/1000 5)")
+		if [ -f "$RESULTS/failed.tsv" ] &&
+		    grep -q '^scale/' "$RESULTS/failed.tsv"; then
+			time_growth=failed rss_growth=failed
+		fi
 	fi
 	target "1,000 to 100,000 paths: largest time per file / at 1,000" \
 	    "$time_growth" "<=" 1.2
