@@ -236,7 +236,7 @@ make_corpus() {
 		log "reusing the corpus in $dir (delete it to rebuild)"
 		return
 	fi
-	log "making the corpus in $dir (about two minutes)"
+	log "making the corpus in $dir (about half a minute)"
 	rm -rf "$dir"
 	mkdir -p "$dir/src" "$dir/wsrc" "$dir/tmp" "$dir/call"
 	(
@@ -655,7 +655,7 @@ set xtics rotate by 30 right noenhanced nomirror
 set key top left opaque noenhanced
 set bmargin 7
 set title "One call: median wall time (ms, log scale)"
-set yrange [0.1:*]
+set yrange [0.1:1000]
 plot "$RESULTS/call.dat" using 2:xtic(1) title "JPEG 1920x1080", \
      "" using 3 title "JPEG 4000x3000", "" using 4 title "PNG 1920x1080"
 set title "$files PNG/JPEG/GIF files: time per file (µs, log scale)"
