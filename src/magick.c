@@ -163,7 +163,7 @@ magick_identify(const struct options *opt, const char *name, int fd,
 	module->identify(&req, &reply);
 	/* Some coders fail without a word, as identify does; say something. */
 	if (reply.failed && r->err.len == messages)
-		result_error(r, opt, "corrupt image", name, 0);
+		result_error(r, opt, "unable to read image", name, 0);
 	if (reply.out != NULL)
 		buf_add(&r->out, reply.out, reply.out_len);
 	free(reply.out);

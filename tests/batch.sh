@@ -203,13 +203,13 @@ test_regard_warnings() {
 	    $'error\twarning with -regard-warnings `png-rgb8.png\'' "$out"
 }
 
-# identify fails on this file without printing any message.
+# identify fails on this file without printing any message; imgid says why.
 test_failure_without_message() {
 	local out
 
 	out=$(printf 'png-bad-crc.png\n' | "$IMGID" --batch 2>&1)
-	check "failure without message" \
-	    $'error\tunable to read image `png-bad-crc.png\'' "$out"
+	check "failure without message" $'imgid: unable to read image '\
+'`png-bad-crc.png\'\nerror\tunable to read image `png-bad-crc.png\'' "$out"
 }
 
 test_batch_file() {
