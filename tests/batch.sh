@@ -205,11 +205,13 @@ test_regard_warnings() {
 
 # identify fails on this file without printing any message; imgid says why.
 test_failure_without_message() {
-	local out
+	local out expected
 
 	out=$(printf 'png-bad-crc.png\n' | "$IMGID" --batch 2>&1)
-	check "failure without message" $'imgid: unable to read image '\
-'`png-bad-crc.png\'\nerror\tunable to read image `png-bad-crc.png\'' "$out"
+	expected=$(printf '%s\n%s' \
+	    "imgid: unable to read image \`png-bad-crc.png'" \
+	    "$(printf 'error\t')unable to read image \`png-bad-crc.png'")
+	check "failure without message" "$expected" "$out"
 }
 
 test_batch_file() {
