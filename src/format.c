@@ -5,7 +5,7 @@
  * escapes, "%%", a '%' after a digit kept literally, single-letter and
  * braced escapes.  Any escape whose value the header cannot give, or whose
  * text is not reproduced here, returns FORMAT_DEFER so that ImageMagick's
- * own interpreter answers.
+ * own interpreter expands it.
  */
 #include "config.h"
 
@@ -72,7 +72,7 @@ format_resolution(double r)
 
 /*
  * Put the value of a single-letter escape into value.  Return 0 on
- * success and -1 when only ImageMagick can answer.
+ * success and -1 when only ImageMagick can give it.
  */
 static int
 format_letter(int letter, const struct image *info,
@@ -178,7 +178,7 @@ format_letter(int letter, const struct image *info,
 /*
  * Put the value of a braced escape into value.  Return 1 on success, 0
  * when ImageMagick would find nothing (it then warns), and -1 when only
- * ImageMagick can answer.
+ * ImageMagick can give it.
  */
 static int
 format_braced(const char *name, const struct image *info, char *value)

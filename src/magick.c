@@ -131,7 +131,7 @@ magick_message(void *context, enum magick_severity severity,
 /*
  * Identify name with ImageMagick.  fd is an open file for a literal name
  * (batch mode), or -1 to let ImageMagick parse name as identify would.
- * msvg asks for ImageMagick's internal SVG renderer, because the default
+ * msvg selects ImageMagick's internal SVG renderer, because the default
  * SVG reader first tries an external program, which the policy forbids.
  */
 void

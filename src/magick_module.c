@@ -1,7 +1,7 @@
 /*
- * The MagickWand module: every file the fast probes do not answer is read
+ * The MagickWand module: every file the fast probes do not describe is read
  * here by ImageMagick itself, and its escapes are expanded by ImageMagick's
- * own interpreter, so that these answers are identify's by construction.
+ * own interpreter, so that this output is identify's by construction.
  * imgid loads this module with dlopen only when a file needs it.
  */
 #include "config.h"
