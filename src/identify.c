@@ -34,6 +34,24 @@ name_is_plain(const char *name)
 	    strpbrk(name, "[]:%*?{}") == NULL;
 }
 
+/*
+ * Return 1 when every frame is within ImageMagick's size limits, which
+ * its coders check even when they ping; bigger files go to ImageMagick.
+ */
+static int
+probe_within_limits(const struct probe_data *pd)
+{
+	uint64_t	 i;
+
+	if (pd->nframes == 0)
+		return magick_within_limits(pd->info.columns, pd->info.rows);
+	for (i = 0; i < pd->nframes; i++)
+		if (!magick_within_limits(pd->frames[i].columns,
+		    pd->frames[i].rows))
+			return 0;
+	return 1;
+}
+
 /* Turn the fast interpreter's warning list into messages. */
 static void
 identify_warnings(struct result *r, const struct buf *warnings)
@@ -122,8 +140,7 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	first_only = op->frames != NULL && strcmp(op->frames, "0") == 0;
 	if (probe_file(fd, size, first_only, &pd) == PROBE_OK &&
 	    !op->magick_only && (pd.nframes == 0 || op->frames == NULL ||
-	    first_only) &&
-	    magick_within_limits(pd.info.columns, pd.info.rows)) {
+	    first_only) && probe_within_limits(&pd)) {
 		r->info = pd.info;
 		r->have_info = 1;
 		if (identify_fast(r, &pd, &names, started, cpu_started) == 0) {
@@ -135,7 +152,7 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	probe_free(&pd);
 	r->have_info = 0;
 	magick_identify(opt, op->arg, literal && !name_is_plain(op->arg) ?
-	    fd : -1, opt->batch, pd.svg && !op->magick_only, r);
+	    fd : -1, opt->batch, pd.svg && !op->magick_only, op->geometry, r);
 	close(fd);
 }
 
@@ -151,8 +168,8 @@ identify_operand(const struct options *opt, const char *arg, struct result *r)
 		result_error(r, opt, "not authorized", arg, 0);
 		return;
 	}
-	if (strcmp(arg, "-") == 0)
-		magick_identify(opt, arg, -1, 0, 0, r);
+	if (strcmp(op.path, "-") == 0)
+		magick_identify(opt, arg, -1, 0, 0, op.geometry, r);
 	else
 		identify_parsed(opt, &op, 0, r);
 	path_free(&op);

@@ -19,7 +19,7 @@ static const char usage_text[] =
     "\n"
     "Options, as identify reads them:\n"
     "  -format string    print these escapes per frame (%%w, %%h, %%m, ...)\n"
-    "  -ping             read headers only (the default for imgid)\n"
+    "  -ping             read headers only, even where pixels would differ\n"
     "  -quiet            do not print warnings\n"
     "  -regard-warnings  exit 1 when a warning was printed\n"
     "  -verbose          print ImageMagick's full description\n"
@@ -145,6 +145,11 @@ parse_option(struct options *opt, int argc, char **argv, int *i)
 			    arg);
 		opt->format = argv[++*i];
 		opt->decode = !opt->ping;
+		/* An fx expression can loop for ever; no client uses one. */
+		if (strcasestr(opt->format, "%[fx:") != NULL)
+			return option_error(opt,
+			    "fx expressions are not supported by imgid",
+			    opt->format);
 	} else if (strcasecmp(name, "ping") == 0) {
 		opt->ping = 1;
 		opt->decode = 0;
@@ -155,8 +160,10 @@ parse_option(struct options *opt, int argc, char **argv, int *i)
 		opt->regard_warnings = 1;
 		opt->decode = !opt->ping;
 	} else if (strcasecmp(name, "verbose") == 0) {
+		/* As in identify, -verbose undoes an earlier -ping. */
 		opt->verbose = 1;
-		opt->decode = !opt->ping;
+		opt->ping = 0;
+		opt->decode = 1;
 	}
 	else if (strcasecmp(name, "version") == 0 ||
 	    strcmp(arg, "--version") == 0) {
@@ -192,8 +199,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
+		/* "-" and "-[0]" name standard input, as in identify. */
 		if ((argv[i][0] == '-' || argv[i][0] == '+') &&
-		    argv[i][1] != '\0' && strcmp(argv[i], "--") != 0) {
+		    argv[i][1] != '\0' && argv[i][1] != '[' &&
+		    strcmp(argv[i], "--") != 0) {
 			rc = parse_option(&opt, argc, argv, &i);
 			if (rc != 0)
 				return rc < 0 ? 0 : 1;

@@ -74,6 +74,7 @@ struct operand {
 	char		*path;		/* file to open, prefix and suffix cut */
 	char		*frames;	/* text between the brackets, or NULL */
 	int		 magick_only;	/* a form only ImageMagick parses */
+	int		 geometry;	/* the suffix is a geometry, not frames */
 };
 int	 path_parse(const char *, int, struct operand *);
 void	 path_free(struct operand *);
@@ -147,7 +148,7 @@ void	 describe_line(const struct image *, const struct format_names *,
 /* magick.c: the loadable MagickWand module. */
 int	 magick_load(const struct options *, struct result *);
 void	 magick_identify(const struct options *, const char *, int, int,
-	    int, struct result *);
+	    int, int, struct result *);
 const char *magick_version(const struct options *);
 int	 magick_within_limits(uint64_t, uint64_t);
 

@@ -131,12 +131,14 @@ magick_message(void *context, enum magick_severity severity,
 /*
  * Identify name with ImageMagick.  fd is an open file for a literal name
  * (batch mode), or -1 to let ImageMagick parse name as identify would.
+ * A geometry suffix ("photo.jpg[100x100]") resizes what identify decodes,
+ * so it keeps identify's choice to decode.
  * msvg selects ImageMagick's internal SVG renderer, because the default
  * SVG reader first tries an external program, which the policy forbids.
  */
 void
 magick_identify(const struct options *opt, const char *name, int fd,
-    int first_frame, int msvg, struct result *r)
+    int first_frame, int msvg, int geometry, struct result *r)
 {
 	struct magick_request	 req;
 	struct magick_reply	 reply;
@@ -153,7 +155,9 @@ magick_identify(const struct options *opt, const char *name, int fd,
 	 * identify decodes pixels whenever an option other than -ping is
 	 * given.  Ping anyway when the requested escapes cannot tell.
 	 */
-	req.ping = !opt->decode || (opt->format != NULL && !opt->verbose &&
+	req.would_decode = opt->decode;
+	req.ping = !opt->decode || (opt->format != NULL && !geometry &&
+	    !opt->verbose &&
 	    format_ping_safe(opt->format));
 	req.msvg = msvg;
 	req.first_frame = first_frame;

@@ -209,12 +209,22 @@ module_describe(const Image *image, struct image *info)
 
 /* Write identify's text for each frame into out, as identify does. */
 static void
-module_output(const struct magick_request *req, ImageInfo *image_info,
-    Image *images, FILE *out, ExceptionInfo *exception)
+module_output(const struct magick_request *req, Image *images, FILE *out,
+    ExceptionInfo *exception)
 {
-	Image	*image;
-	size_t	 count = 0;
-	char	*text;
+	ImageInfo	*format_info;
+	Image		*image;
+	size_t		 count = 0;
+	char		*text;
+
+	/*
+	 * identify expands escapes with its own settings, not the reader's:
+	 * no file name (so %o is empty) and two options, filename and format.
+	 */
+	format_info = CloneImageInfo(NULL);
+	SetImageOption(format_info, "filename", req->name);
+	if (req->format != NULL)
+		SetImageOption(format_info, "format", req->format);
 
 	for (image = images; image != NULL; image = GetNextImageInList(image)) {
 		if (image->scene == 0)
@@ -227,7 +237,7 @@ module_output(const struct magick_request *req, ImageInfo *image_info,
 		} else if (req->format == NULL)
 			IdentifyImage(image, out, MagickFalse);
 		else {
-			text = InterpretImageProperties(image_info, image,
+			text = InterpretImageProperties(format_info, image,
 			    req->format);
 			InheritException(exception, &image->exception);
 			if (text != NULL) {
@@ -238,6 +248,7 @@ module_output(const struct magick_request *req, ImageInfo *image_info,
 		if (req->first_frame)
 			break;
 	}
+	DestroyImageInfo(format_info);
 }
 
 /*
@@ -305,6 +316,37 @@ module_rename(const struct magick_request *req, Image *images)
 }
 
 /*
+ * Throw the error identify's pixel decode would meet when imgid pinged a
+ * file that identify would decode: a frame wider or taller than the width
+ * and height limits, or one whose pixel cache (8 bytes a pixel at Q16)
+ * would not fit in the memory and disk that identify may use.
+ * NOTE: the cache bound assumes Debian 12's policy.xml (256 MiB of memory,
+ * 1 GiB of disk); a host with other limits decodes more or less.
+ */
+static void
+module_decode_limits(const Image *images, ExceptionInfo *exception)
+{
+	const MagickSizeType	 cache = (256 + 1024) * (MagickSizeType)1048576;
+	const Image		*image;
+
+	for (image = images; image != NULL; image = GetNextImageInList(image)) {
+		if (image->columns > GetMagickResourceLimit(WidthResource) ||
+		    image->rows > GetMagickResourceLimit(HeightResource)) {
+			ThrowMagickException(exception, GetMagickModule(),
+			    ResourceLimitError, "WidthOrHeightExceedsLimit",
+			    "`%s'", image->filename);
+			return;
+		}
+		if ((MagickSizeType)image->columns * image->rows > cache / 8) {
+			ThrowMagickException(exception, GetMagickModule(),
+			    ResourceLimitError, "CacheResourcesExhausted",
+			    "`%s'", image->filename);
+			return;
+		}
+	}
+}
+
+/*
  * Return 1 when a frame has no pixels.  identify prints such frames as
  * "0x0", even with exit status 0 for XML that is not an image or an icon
  * directory with no icons; imgid reports an error instead.
@@ -343,7 +385,11 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 		/* identify reports what the coder left on the first frame. */
 		InheritException(exception, &images->exception);
 		module_rename(req, images);
-		if (module_zero_size(images)) {
+		if (req->ping && req->would_decode)
+			module_decode_limits(images, exception);
+		if (exception->severity >= ErrorException)
+			out = NULL;
+		else if (module_zero_size(images)) {
 			if (exception->severity < ErrorException)
 				ThrowMagickException(exception, GetMagickModule(),
 				    CorruptImageError, "NegativeOrZeroImageSize",
@@ -352,7 +398,7 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 		} else
 			out = open_memstream(&text, &len);
 		if (out != NULL) {
-			module_output(req, image_info, images, out, exception);
+			module_output(req, images, out, exception);
 			fclose(out);
 		}
 		module_describe(images, &reply->info);

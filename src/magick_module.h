@@ -8,7 +8,7 @@
 
 #include "image.h"
 
-#define MAGICK_MODULE_ABI	2
+#define MAGICK_MODULE_ABI	3
 #define MAGICK_MODULE_SYMBOL	"imgid_magick_module"
 
 /* Message severities, as identify reports them. */
@@ -23,6 +23,7 @@ struct magick_request {
 	int		 fd;		/* open file for a literal name, or -1 */
 	const char	*format;	/* -format text, or NULL */
 	int		 ping;		/* read headers only */
+	int		 would_decode;	/* identify would decode the pixels */
 	int		 verbose;	/* ImageMagick's -verbose text */
 	int		 first_frame;	/* format or describe frame 0 only */
 	int		 msvg;		/* read SVG with the internal renderer */

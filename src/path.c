@@ -101,6 +101,7 @@ path_parse(const char *arg, int literal, struct operand *op)
 	else if (path_is_geometry(op->frames)) {
 		op->path[lbracket - arg] = '\0';
 		op->magick_only = 1;
+		op->geometry = 1;
 	} else {
 		free(op->frames);
 		op->frames = NULL;

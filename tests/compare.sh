@@ -47,14 +47,21 @@ forms='-format^%wx%h,%[exif:orientation]^@[0]
 -format^%f|%d|%e|%t|%i|%M|%g|%P|%W|%H|%X|%Y|%O|%G|%p|%s|%[width]|%[height]|%[magick]|%[size]|%b|%B^@
 -format^%k %#^@[0]
 -format^%c^@[0]
--format^  5%w %% %\t &lt;%[]x^@'
+-format^  5%w %% %\t &lt;%[]x^@
+-ping^-verbose^@[0]
+-format^%o|%[filename]|%[option:*]^@[0]
+-format^%w %h %g\n^@[10x10]'
 
 # Print the reason a case is a documented difference, or nothing.
 difference() {
 	case "$1:$2" in
+	svg-*:-ping^-verbose*)
+		echo "-verbose after -ping decodes, and imgid never renders SVG"
+		;;
 	svg-*:-ping*|svg-*:@)
 		;;
 	svg-*:*%b*|svg-*:*%r*|svg-*:*%k*|svg-*:*%x*|svg-*:*-verbose*|\
+	svg-*:*10x10*|\
 	svg-*:-quiet^@)
 		echo "imgid never renders SVG; identify renders it, then" \
 		    "prints its intermediate file's size and pixel facts"
