@@ -1,7 +1,7 @@
 /*
  * Unit suites for the parts of imgid that need no ImageMagick: operand
  * parsing, the escape interpreter, size formatting, the EXIF walker and
- * the PNG and JPEG probes.  Expected values were taken from ImageMagick
+ * the PNG, JPEG and GIF probes.  Expected values were taken from ImageMagick
  * 6.9.11's identify on the same inputs.
  */
 #include "config.h"

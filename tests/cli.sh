@@ -100,8 +100,8 @@ else
 	pass
 fi
 
-# The call forms of Paperclip and MiniMagick on PNG and JPEG are answered
-# from the header: the ImageMagick module is never loaded for them.
+# The call forms of Paperclip and MiniMagick on PNG and JPEG are read
+# from the header alone: the ImageMagick module is never loaded for them.
 if command -v strace > /dev/null; then
 	for args in "-format|%wx%h,%[exif:orientation]|jpeg-orientation6.jpg[0]" \
 	    "-format|%m %w %h %b|png-palette8.png[0]" \
