@@ -111,6 +111,54 @@ batch_reason(const struct result *r, struct buf *out)
 	batch_escape(out, start, (size_t)(end - start));
 }
 
+/*
+ * Write v in decimal backwards, ending just before end, and return where
+ * the digits start.
+ */
+static char *
+batch_digits(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
+}
+
+/*
+ * Append sep (unless it is NUL), then v with a sign when it is negative or
+ * plus is set.  Printf cost about a sixth of the instructions of a batch
+ * run (callgrind, 3000 small PNG, JPEG and GIF files).
+ */
+static void
+batch_number(struct buf *out, char sep, long long v, int plus)
+{
+	char			 s[24], *p;
+	unsigned long long	 magnitude = (unsigned long long)v;
+
+	if (v < 0)
+		magnitude = -magnitude;
+	p = batch_digits(s + sizeof(s), magnitude);
+	if (v < 0)
+		*--p = '-';
+	else if (plus)
+		*--p = '+';
+	if (sep != '\0')
+		*--p = sep;
+	buf_add(out, p, (size_t)(s + sizeof(s) - p));
+}
+
+/* Append sep, then an unsigned v in decimal. */
+static void
+batch_unsigned(struct buf *out, char sep, unsigned long long v)
+{
+	char	 s[24], *p;
+
+	p = batch_digits(s + sizeof(s), v);
+	*--p = sep;
+	buf_add(out, p, (size_t)(s + sizeof(s) - p));
+}
+
 /* Append the fixed fields that describe a file when -format is absent. */
 static void
 batch_fields(const struct result *r, struct buf *out)
@@ -118,15 +166,20 @@ batch_fields(const struct result *r, struct buf *out)
 	const struct image	*im = &r->info;
 
 	batch_escape(out, r->name, strlen(r->name));
-	buf_printf(out, "\t%s\t%llu\t%llu\t%llu", im->magick,
-	    (unsigned long long)im->columns, (unsigned long long)im->rows,
-	    (unsigned long long)im->frames);
-	buf_printf(out, "\t%llux%llu%+lld%+lld",
-	    (unsigned long long)im->page_width,
-	    (unsigned long long)im->page_height,
-	    (long long)im->page_x, (long long)im->page_y);
-	buf_printf(out, "\t%u\t%s\t%d\t%llu", im->depth, im->colorspace,
-	    im->orientation, (unsigned long long)im->file_size);
+	buf_addc(out, '\t');
+	buf_adds(out, im->magick);
+	batch_unsigned(out, '\t', im->columns);
+	batch_unsigned(out, '\t', im->rows);
+	batch_unsigned(out, '\t', im->frames);
+	batch_unsigned(out, '\t', im->page_width);
+	batch_unsigned(out, 'x', im->page_height);
+	batch_number(out, '\0', im->page_x, 1);
+	batch_number(out, '\0', im->page_y, 1);
+	batch_unsigned(out, '\t', im->depth);
+	buf_addc(out, '\t');
+	buf_adds(out, im->colorspace);
+	batch_number(out, '\t', im->orientation, 0);
+	batch_unsigned(out, '\t', im->file_size);
 }
 
 /*
