@@ -1,13 +1,14 @@
 /*
  * Batch mode: paths from a stream, one per line or NUL-terminated, and
  * exactly one result line per path on standard output, in input order.
- * With --jobs, worker threads identify several files at once inside a
- * bounded window of pending paths, and whichever thread completes the
- * oldest pending result prints it and every later one that is ready.
+ * With --jobs, worker threads identify chunks of consecutive paths at once
+ * inside a bounded window, and whichever thread completes the oldest
+ * pending chunk prints it and every later one that is ready.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,37 +17,50 @@
 
 #include "imgid.h"
 
-/* Pending paths per worker thread: enough to keep them all busy. */
-#define BATCH_WINDOW_PER_JOB	4
+/*
+ * Paths handed to a worker at once, because a lock round trip and a
+ * wake-up per path made --jobs 2 slower than one job.
+ */
+#define BATCH_CHUNK		32
+
+/* Pending chunks per worker thread: enough to keep them all busy. */
+#define BATCH_WINDOW_PER_JOB	2
 
 struct batch {
 	const struct options	*opt;
 	FILE			*in;
 	int			 delim;		/* '\n' or '\0' */
 	int			 flush;		/* flush after every line */
+	int			 may_block;	/* input is no regular file */
 	int			 status;	/* 1 once a path failed */
 };
 
-/* One path in the window and, once done is set, its result. */
+/* One path in the window and its result. */
 struct slot {
 	char		*path;
 	size_t		 len;		/* bytes in path, NUL bytes included */
 	struct result	 result;
+};
+
+/* Consecutive paths that one worker identifies, done once all are. */
+struct chunk {
+	struct slot	 slots[BATCH_CHUNK];
+	size_t		 count;
 	int		 done;
 };
 
 struct pool {
 	struct batch	*batch;
 	pthread_mutex_t	 lock;
-	pthread_cond_t	 work;		/* a path was queued, or input ended */
-	pthread_cond_t	 space;		/* a slot was printed and freed */
-	struct slot	*slots;
-	size_t		 size;		/* slots in the window */
-	size_t		 queued;	/* paths read so far */
-	size_t		 taken;		/* paths a worker has started */
-	size_t		 printed;	/* results written so far */
+	pthread_cond_t	 work;		/* a chunk was queued, or input ended */
+	pthread_cond_t	 space;		/* a chunk was printed and freed */
+	struct chunk	*chunks;
+	size_t		 size;		/* chunks in the window */
+	size_t		 queued;	/* chunks read so far */
+	size_t		 taken;		/* chunks a worker has started */
+	size_t		 printed;	/* chunks written so far */
 	int		 eof;
-	int		 printing;	/* a thread is writing a result */
+	int		 printing;	/* a thread is writing a chunk */
 };
 
 /*
@@ -298,38 +312,52 @@ batch_run_serial(struct batch *b)
 	free(line);
 }
 
+/* Write the results of a chunk in order and free its paths. */
+static void
+chunk_emit(struct batch *b, struct chunk *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->count; i++) {
+		batch_emit(b, &c->slots[i].result);
+		free(c->slots[i].path);
+		c->slots[i].path = NULL;
+	}
+}
+
 /*
- * Print every finished result at the head of the window, in order.  The
+ * Print every finished chunk at the head of the window, in order.  The
  * caller holds the lock.  It is released while writing, and the printing
  * flag keeps a second thread from writing at the same time.
  */
 static void
 pool_print(struct pool *p)
 {
-	struct slot	*s;
+	struct chunk	*c;
 
 	while (!p->printing && p->printed < p->taken &&
-	    p->slots[p->printed % p->size].done) {
-		s = &p->slots[p->printed % p->size];
+	    p->chunks[p->printed % p->size].done) {
+		c = &p->chunks[p->printed % p->size];
 		p->printing = 1;
 		pthread_mutex_unlock(&p->lock);
-		batch_emit(p->batch, &s->result);
-		free(s->path);
+		chunk_emit(p->batch, c);
 		pthread_mutex_lock(&p->lock);
-		s->path = NULL;
-		s->done = 0;
+		c->count = 0;
+		c->done = 0;
 		p->printed++;
 		p->printing = 0;
 		pthread_cond_signal(&p->space);
 	}
 }
 
-/* A worker thread: take the oldest queued path, identify it, print. */
+/* A worker thread: take the oldest queued chunk, identify it, print. */
 static void *
 pool_worker(void *arg)
 {
 	struct pool	*p = arg;
+	struct chunk	*c;
 	struct slot	*s;
+	size_t		 i;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -337,31 +365,100 @@ pool_worker(void *arg)
 			pthread_cond_wait(&p->work, &p->lock);
 		if (p->taken == p->queued)
 			break;
-		s = &p->slots[p->taken++ % p->size];
+		c = &p->chunks[p->taken++ % p->size];
 		pthread_mutex_unlock(&p->lock);
-		batch_identify(p->batch, s->path, s->len, &s->result);
+		for (i = 0; i < c->count; i++) {
+			s = &c->slots[i];
+			batch_identify(p->batch, s->path, s->len, &s->result);
+		}
 		pthread_mutex_lock(&p->lock);
-		s->done = 1;
+		c->done = 1;
 		pool_print(p);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-/* Queue a copy of one path, waiting while the window is full. */
-static void
-pool_queue(struct pool *p, const char *line, size_t len)
+/*
+ * Wait while the window is full, then return the next free chunk.  Only
+ * the reading thread touches it until pool_queue hands it over.
+ */
+static struct chunk *
+pool_space(struct pool *p)
 {
-	struct slot	*s;
+	struct chunk	*c;
 
 	pthread_mutex_lock(&p->lock);
 	while (p->queued - p->printed >= p->size)
 		pthread_cond_wait(&p->space, &p->lock);
-	s = &p->slots[p->queued++ % p->size];
-	s->path = memcpy(xmalloc(len + 1), line, len + 1);
-	s->len = len;
+	c = &p->chunks[p->queued % p->size];
+	pthread_mutex_unlock(&p->lock);
+	return c;
+}
+
+/* Hand the chunk that pool_space returned to the workers. */
+static void
+pool_queue(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->queued++;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* Add a copy of one path to a chunk. */
+static void
+chunk_add(struct chunk *c, const char *line, size_t len)
+{
+	struct slot	*s = &c->slots[c->count++];
+
+	s->path = memcpy(xmalloc(len + 1), line, len + 1);
+	s->len = len;
+}
+
+/*
+ * Return whether reading another path could wait for the writer.  A
+ * coprocess writes one path and waits for its line, so a partial chunk
+ * must be handed over before such a read.
+ *
+ * NOTE: poll sees only the descriptor, so paths that stdio has already
+ * read from a pipe look like a wait, and chunks from such input can be
+ * smaller than BATCH_CHUNK.  The output is the same, only slower.
+ */
+static int
+batch_would_block(struct batch *b)
+{
+	struct pollfd	 pfd;
+
+	if (!b->may_block)
+		return 0;
+	pfd.fd = fileno(b->in);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) != 1;
+}
+
+/* Read every path into chunks and hand them to the workers. */
+static void
+pool_feed(struct pool *p, struct batch *b)
+{
+	struct chunk	*c = NULL;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 len;
+
+	while ((len = batch_read(b, &line, &cap)) >= 0) {
+		if (c == NULL)
+			c = pool_space(p);
+		chunk_add(c, line, (size_t)len);
+		if (c->count == BATCH_CHUNK || batch_would_block(b)) {
+			pool_queue(p);
+			c = NULL;
+		}
+	}
+	if (c != NULL)
+		pool_queue(p);
+	free(line);
 }
 
 /* Start up to n workers; return how many started. */
@@ -388,15 +485,16 @@ batch_run_parallel(struct batch *b, size_t jobs)
 {
 	struct pool	 p;
 	pthread_t	*threads = xmalloc(jobs * sizeof(*threads));
-	char		*line = NULL;
-	size_t		 cap = 0, started, i;
-	ssize_t		 len;
+	struct stat	 st;
+	size_t		 started, i;
 
 	memset(&p, 0, sizeof(p));
 	p.batch = b;
 	p.size = jobs * BATCH_WINDOW_PER_JOB;
-	p.slots = xmalloc(p.size * sizeof(*p.slots));
-	memset(p.slots, 0, p.size * sizeof(*p.slots));
+	p.chunks = xmalloc(p.size * sizeof(*p.chunks));
+	memset(p.chunks, 0, p.size * sizeof(*p.chunks));
+	b->may_block = fstat(fileno(b->in), &st) == -1 ||
+	    !S_ISREG(st.st_mode);
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.space, NULL);
@@ -404,8 +502,7 @@ batch_run_parallel(struct batch *b, size_t jobs)
 	if (started == 0) {
 		batch_run_serial(b);
 	} else {
-		while ((len = batch_read(b, &line, &cap)) >= 0)
-			pool_queue(&p, line, (size_t)len);
+		pool_feed(&p, b);
 		pthread_mutex_lock(&p.lock);
 		p.eof = 1;
 		pthread_cond_broadcast(&p.work);
@@ -416,9 +513,8 @@ batch_run_parallel(struct batch *b, size_t jobs)
 	pthread_cond_destroy(&p.space);
 	pthread_cond_destroy(&p.work);
 	pthread_mutex_destroy(&p.lock);
-	free(p.slots);
+	free(p.chunks);
 	free(threads);
-	free(line);
 }
 
 /* Flush every line when a reader may wait for it: a pipe, socket or tty. */
