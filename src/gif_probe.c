@@ -35,6 +35,11 @@ gif_probe_signature(const unsigned char *p, size_t len)
 	    memcmp(p, "GIF89a", 6) == 0);
 }
 
+/*
+ * Copy up to len bytes from the reader and return the count.  giflib
+ * reads a colour map 3 bytes at a time, so a short read that the buffer
+ * contains is copied byte by byte, without memcpy or reader_fill.
+ */
 static int
 gif_probe_read(GifFileType *gif, GifByteType *out, int len)
 {
@@ -43,6 +48,11 @@ gif_probe_read(GifFileType *gif, GifByteType *out, int len)
 	int			 done = 0;
 	size_t			 n;
 
+	if (len > 0 && len <= 16 && (size_t)len <= rd->len - rd->pos) {
+		for (; done < len; done++)
+			out[done] = rd->buf[rd->pos++];
+		return done;
+	}
 	while (done < len) {
 		if (rd->pos == rd->len && reader_fill(rd) == 0)
 			break;
