@@ -189,8 +189,8 @@ exif_find_tag(const unsigned char *profile, size_t len, unsigned tag,
 {
 	struct tiff		 t;
 	struct ifd_frame	 stack[EXIF_STACK_MAX], cur;
-	size_t			 level = 0, seen_len = 0, entries;
-	const unsigned char	**seen;
+	size_t			 level = 0, entries;
+	unsigned char		*seen;
 	int32_t			 first;
 	int			 found = 0;
 
@@ -203,10 +203,12 @@ exif_find_tag(const unsigned char *profile, size_t len, unsigned tag,
 	cur.entry = 0;
 	cur.tag_offset = 0;
 	/*
-	 * Directories may overlap at any byte offset, so up to one entry
-	 * per byte of the profile can be seen, not one per 12 bytes.
+	 * Directories may overlap at any byte offset, so an entry is marked
+	 * visited by its byte offset: one bit per byte of the profile.
 	 */
-	seen = xmalloc(sizeof(*seen) * t.len);
+	seen = calloc(t.len / 8 + 1, 1);
+	if (seen == NULL)
+		return 0;
 	do {
 		if (level > 0)
 			cur = stack[--level];
@@ -217,16 +219,15 @@ exif_find_tag(const unsigned char *profile, size_t len, unsigned tag,
 			const unsigned char	*q, *p;
 			unsigned		 type, tag_value;
 			int32_t			 count;
-			size_t			 bytes, i;
+			size_t			 bytes, at;
 
 			q = cur.dir + 12 * cur.entry + 2;
 			if (q > t.base + t.len - 12)
 				break;
-			for (i = 0; i < seen_len && seen[i] != q; i++)
-				continue;
-			if (i < seen_len)
+			at = (size_t)(q - t.base);
+			if (seen[at / 8] & (1u << (at % 8)))
 				break;
-			seen[seen_len++] = q;
+			seen[at / 8] |= (unsigned char)(1u << (at % 8));
 			tag_value = get16(&t, q) + (unsigned)cur.tag_offset;
 			type = get16(&t, q + 2);
 			if (type == 0 || type >= 13)

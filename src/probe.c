@@ -113,9 +113,9 @@ probe_svg_signature(const unsigned char *p, size_t len)
 }
 
 /*
- * Run the fast probe that matches the file's signature.  first_only asks
- * for frame 0 alone, as a "[0]" suffix does.  The file offset is left where
- * the probe stopped; ImageMagick reopens the file by name.
+ * Run the fast probe that matches the file's signature.  With first_only,
+ * read frame 0 alone, as a "[0]" suffix does.  The file offset is left
+ * where the probe stopped, because ImageMagick opens the file again.
  */
 enum probe_status
 probe_file(int fd, uint64_t size, int first_only, struct probe_data *pd)
