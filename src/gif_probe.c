@@ -1,7 +1,7 @@
 /*
  * GIF header probe through giflib: the screen descriptor, the graphic
  * control extensions and every image descriptor, skipping the compressed
- * data block by block without decoding it.  The answers mirror what
+ * data block by block without decoding it.  The results mirror what
  * ImageMagick 6.9.11's GIF coder sets when it pings (coders/gif.c,
  * ReadGIFImage): one frame per image descriptor, a colormap of the table
  * size, one more entry when the transparent index is just past it.

@@ -1,7 +1,7 @@
 /*
  * One operand from name to result: parse the name, open and check the
  * file, try the fast probes, and fall back to ImageMagick when they cannot
- * give identify's exact answer.
+ * reproduce identify's exact output.
  */
 #include "config.h"
 
@@ -24,7 +24,7 @@ clock_seconds(clockid_t clock)
  * Return 1 when ImageMagick would read name as the file of that name: no
  * frame suffix, format prefix, template, list or glob character in it.
  * Such a batch path is handed over by name, so that ImageMagick falls back
- * on its extension exactly as identify does; any other literal path is
+ * on its extension exactly as identify does.  Any other literal path is
  * read through its open descriptor.
  */
 static int
@@ -70,7 +70,7 @@ identify_warnings(struct result *r, const struct buf *warnings)
 }
 
 /*
- * Write the fast answer for a probed file, frame by frame.  Return -1, with
+ * Write the fast output for a probed file, frame by frame.  Return -1, with
  * nothing written, when an escape needs ImageMagick.
  */
 static int
@@ -114,7 +114,7 @@ identify_fast(struct result *r, const struct probe_data *pd,
 }
 
 /*
- * Identify an already parsed operand.  literal says the name came from a
+ * Identify an already parsed operand.  literal is set for a name from a
  * batch, so ImageMagick must read the open file rather than parse the name.
  */
 static void

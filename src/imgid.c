@@ -1,5 +1,5 @@
 /*
- * imgid: identify's answers about image files, from their headers, in one
+ * imgid: identify's output about image files, from their headers, in one
  * process.  main reads identify-style options in order, so that each
  * operand is identified with the settings given before it.
  */

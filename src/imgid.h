@@ -127,7 +127,7 @@ int	 exif_find_tag(const unsigned char *, size_t, unsigned, char *,
 	    size_t);
 int	 exif_apply(const unsigned char *, size_t, struct image *);
 
-/* format.c: -format escapes answered from header facts. */
+/* format.c: -format escapes expanded from header facts. */
 struct format_names {
 	const char	*magick_filename;	/* operand as given */
 	const char	*filename;		/* file that was read */

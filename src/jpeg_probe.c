@@ -1,7 +1,7 @@
 /*
  * JPEG header probe through libjpeg-turbo: jpeg_read_header reads the
  * markers up to the first scan, keeping APP1 (EXIF) and the start of APP13
- * (Photoshop resources).  No coefficient is decoded.  The answers mirror
+ * (Photoshop resources).  No coefficient is decoded.  The results mirror
  * ImageMagick 6.9.11's JPEG coder (coders/jpeg.c, ReadJPEGImage_) when it
  * pings, and ReadImage's use of EXIF afterwards.
  */

@@ -165,7 +165,7 @@ magick_identify(const struct options *opt, const char *name, int fd,
 	req.context = r;
 	messages = r->err.len;
 	module->identify(&req, &reply);
-	/* Some coders fail without a word, as identify does; say something. */
+	/* Some coders fail without a message, so imgid reports one. */
 	if (reply.failed && r->err.len == messages)
 		result_error(r, opt, "unable to read image", name, 0);
 	if (reply.out != NULL)

@@ -27,10 +27,10 @@ static _Thread_local struct magick_reply *current_reply;
  * 6.9.11 appends it to the host's policy.xml, and the last rule that
  * matches a coder, delegate, module or path decides, so the host cannot
  * loosen these rules.  Should ImageMagick refuse the policy, the module
- * does not start and no file reaches ImageMagick.  Delegates (external
- * programs) are off entirely; coders that fetch URLs, run drawing scripts,
- * read other files by indirection or read an inherited descriptor (FD)
- * are off; "@" paths are off.  list-length applies only where the host's
+ * does not start and no file reaches ImageMagick.  The policy turns off
+ * delegates (external programs), "@" paths, and the coders that fetch
+ * URLs, run drawing scripts, read other files by indirection or read an
+ * inherited descriptor (FD).  list-length applies only where the host's
  * policy.xml sets none: a frame costs about 25 KiB even when pinged, so
  * rejecting files of 1000 frames or more keeps a 100000-frame GIF (1.5 MB)
  * at 37 MiB instead of 2.5 GiB.
@@ -316,10 +316,10 @@ module_rename(const struct magick_request *req, Image *images)
 }
 
 /*
- * Throw the error identify's pixel decode would meet when imgid pinged a
- * file that identify would decode: a frame wider or taller than the width
- * and height limits, or one whose pixel cache (8 bytes a pixel at Q16)
- * would not fit in the memory and disk that identify may use.
+ * Throw the error that identify's pixel decode would meet, for a file that
+ * imgid pinged where identify would decode it.  That error comes from a
+ * frame wider or taller than the width and height limits, or from a pixel
+ * cache (8 bytes a pixel at Q16) too big for identify's memory and disk.
  * NOTE: the cache bound assumes Debian 12's policy.xml (256 MiB of memory,
  * 1 GiB of disk); a host with other limits decodes more or less.
  */
@@ -348,8 +348,8 @@ module_decode_limits(const Image *images, ExceptionInfo *exception)
 
 /*
  * Return 1 when a frame has no pixels.  identify prints such frames as
- * "0x0", even with exit status 0 for XML that is not an image or an icon
- * directory with no icons; imgid reports an error instead.
+ * "0x0", even with exit status 0 for XML that is not an image or for an
+ * icon directory with no icons.  imgid reports an error instead.
  */
 static int
 module_zero_size(const Image *images)

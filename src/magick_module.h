@@ -32,7 +32,7 @@ struct magick_request {
 	void		*context;	/* first argument of message */
 };
 
-/* What a read returned; out is malloc'd and owned by the caller. */
+/* Result of one read.  out is malloc'd and owned by the caller. */
 struct magick_reply {
 	char		*out;
 	size_t		 out_len;

@@ -62,7 +62,7 @@ path_strip_prefix(char *name)
  * Split an operand into the file to open and its frame suffix.  A name that
  * exists literally is that file, brackets and all.  Forms that ImageMagick
  * alone interprets (format prefixes, geometry suffixes, %d templates, stdin)
- * set magick_only; path is still the file they name, so that the caller
+ * set magick_only.  path is still the file they name, so that the caller
  * can check it before ImageMagick opens it.  With literal set, as in batch mode, the name is taken
  * as it is.  Return -1 for an @file list, which imgid never reads.
  */

@@ -1,7 +1,7 @@
 /*
  * PNG header probe through libpng: IHDR, PLTE, tRNS, gAMA, pHYs and the
  * other chunks before the first IDAT.  No pixel data is inflated.  The
- * answers mirror what ImageMagick 6.9.11's PNG coder sets when it pings
+ * results mirror what ImageMagick 6.9.11's PNG coder sets when it pings
  * (coders/png.c, ReadOnePNGImage); cases it treats specially are deferred.
  */
 #include "config.h"
@@ -62,7 +62,7 @@ png_probe_error(png_structp png, png_const_charp msg)
  * Chunks that ImageMagick's PNG coder reads itself and that change the
  * page geometry (vpAg, caNv) or the profiles (exIf, an early spelling of
  * eXIf that libpng does not know) make the probe defer.  libpng consumes
- * eXIf itself, so ImageMagick 6.9.11 never sees it, and neither does imgid.
+ * eXIf itself, so ImageMagick 6.9.11 never reads it, and neither does imgid.
  */
 static int
 png_probe_unknown(png_structp png, png_unknown_chunkp chunk)

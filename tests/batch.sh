@@ -203,7 +203,7 @@ test_regard_warnings() {
 	    $'error\twarning with -regard-warnings `png-rgb8.png\'' "$out"
 }
 
-# identify fails on this file without printing any message; imgid says why.
+# identify fails on this file without printing any message; imgid reports why.
 test_failure_without_message() {
 	local out expected
 

@@ -70,8 +70,8 @@ difference() {
 }
 
 # Return 0 for a file that identify fails to read but still describes as
-# "0x0"; imgid prints nothing for it, as the manual says, with the same
-# exit status.
+# "0x0".  imgid prints nothing for it, as the manual documents, with the
+# same exit status.
 zero_size() {
 	case "$1" in
 	random.jpg|jpeg-truncated-after-sof.jpg) return 0 ;;
