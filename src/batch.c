@@ -376,6 +376,7 @@ pool_worker(void *arg)
 		pool_print(p);
 	}
 	pthread_mutex_unlock(&p->lock);
+	probe_thread_end();
 	return NULL;
 }
 

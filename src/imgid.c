@@ -236,6 +236,7 @@ main(int argc, char **argv)
 		    opt.progname);
 		return 1;
 	}
+	probe_thread_end();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror(opt.progname);
 		return 1;

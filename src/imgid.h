@@ -109,6 +109,8 @@ enum probe_status probe_file(int, uint64_t, int, struct probe_data *);
 void	 probe_free(struct probe_data *);
 int	 reader_fill(struct reader *);
 int	 reader_skip(struct reader *, uint64_t);
+const unsigned char *reader_load(struct reader *, uint64_t, size_t *);
+void	 probe_thread_end(void);
 
 /* png_probe.c */
 int	 png_probe_signature(const unsigned char *, size_t);
@@ -117,6 +119,8 @@ enum probe_status png_probe(struct reader *, struct probe_data *);
 /* gif_probe.c */
 int	 gif_probe_signature(const unsigned char *, size_t);
 enum probe_status gif_probe(struct reader *, struct probe_data *, int);
+enum probe_status gif_probe_bytes(const unsigned char *, size_t,
+	    struct probe_data *, int);
 
 /* jpeg_probe.c */
 int	 jpeg_probe_signature(const unsigned char *, size_t);

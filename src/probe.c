@@ -102,6 +102,62 @@ reader_skip(struct reader *rd, uint64_t count)
 }
 
 /*
+ * The buffer that reader_load fills, kept for the thread's next large file:
+ * a fresh buffer for each file cost a page fault per 4 KiB it covered.
+ */
+static _Thread_local unsigned char	*load_data;
+static _Thread_local size_t		 load_cap;
+
+/*
+ * Return the file from its first byte: size bytes, or PROBE_READ_MAX if
+ * that is less, read after the bytes of the first fill with as few system
+ * calls as the kernel allows.  *lenp is set to the bytes read, fewer when
+ * the file ended early.  The buffer belongs to the calling thread and is
+ * valid until its next call.  Return NULL when the reader has moved past
+ * its first fill.
+ */
+const unsigned char *
+reader_load(struct reader *rd, uint64_t size, size_t *lenp)
+{
+	size_t		 want, len;
+	ssize_t		 n;
+
+	if (rd->offset != 0)
+		return NULL;
+	want = size < PROBE_READ_MAX ? (size_t)size : PROBE_READ_MAX;
+	if (want < rd->len)
+		want = rd->len;
+	if (want > load_cap) {
+		load_cap = load_cap * 2 > want ? load_cap * 2 : want;
+		if (load_cap > PROBE_READ_MAX)
+			load_cap = PROBE_READ_MAX;
+		free(load_data);
+		load_data = xmalloc(load_cap);
+	}
+	memcpy(load_data, rd->buf, rd->len);
+	len = rd->len;
+	while (len < want) {
+		n = read(rd->fd, load_data + len, want - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	*lenp = len;
+	return load_data;
+}
+
+/* Free what the probes keep between files in the calling thread. */
+void
+probe_thread_end(void)
+{
+	free(load_data);
+	load_data = NULL;
+	load_cap = 0;
+}
+
+/*
  * Return 1 when ImageMagick's magic test would take the content for SVG:
  * "svg" or "?xml" from the second byte on, in any case.
  */

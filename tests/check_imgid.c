@@ -562,6 +562,165 @@ START_TEST(test_probe_gif_transparent_index)
 }
 END_TEST
 
+/* Build a GIF in out: a 2x1 screen, a 2-colour global table, then records. */
+static size_t
+gif_build(unsigned char *out, const unsigned char *records, size_t len)
+{
+	static const unsigned char head[] = {
+		'G', 'I', 'F', '8', '9', 'a', 2, 0, 1, 0, 0x80, 0, 0,
+		0, 0, 0, 255, 255, 255
+	};
+
+	memcpy(out, head, sizeof(head));
+	memcpy(out + sizeof(head), records, len);
+	return sizeof(head) + len;
+}
+
+/* An image descriptor at 0,0 of 2x1 with no local table, then its data. */
+#define GIF_IMAGE	',', 0, 0, 0, 0, 2, 0, 1, 0, 0, 2, 2, 0x4c, 0x01, 0
+
+START_TEST(test_gif_walk_minimal)
+{
+	static const unsigned char records[] = { GIF_IMAGE, ';' };
+	unsigned char		 gif[64];
+	struct probe_data	 pd;
+	size_t			 len = gif_build(gif, records, sizeof(records));
+
+	memset(&pd, 0, sizeof(pd));
+	pd.info.file_size = len;
+	ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 0), PROBE_OK);
+	ck_assert_uint_eq(pd.nframes, 1);
+	ck_assert_uint_eq(pd.info.columns, 2);
+	ck_assert_uint_eq(pd.info.rows, 1);
+	ck_assert_uint_eq(pd.info.colors, 2);
+	ck_assert_int_eq(pd.info.matte, 0);
+	ck_assert_uint_eq(pd.info.file_size, len);
+	probe_free(&pd);
+}
+END_TEST
+
+START_TEST(test_gif_walk_truncated)
+{
+	static const unsigned char records[] = { GIF_IMAGE, GIF_IMAGE, ';' };
+	unsigned char		 gif[64];
+	struct probe_data	 pd;
+	size_t			 len = gif_build(gif, records, sizeof(records));
+	size_t			 cut;
+
+	for (cut = 0; cut < len; cut++) {
+		memset(&pd, 0, sizeof(pd));
+		ck_assert_msg(gif_probe_bytes(gif, cut, &pd, 0) == PROBE_DEFER,
+		    "a GIF cut to %zu of %zu bytes was answered", cut, len);
+		ck_assert_ptr_null(pd.frames);
+	}
+}
+END_TEST
+
+START_TEST(test_gif_walk_first_only)
+{
+	static const unsigned char records[] = { GIF_IMAGE, 'x', 'y' };
+	unsigned char		 gif[64];
+	struct probe_data	 pd;
+	size_t			 len = gif_build(gif, records, sizeof(records));
+
+	memset(&pd, 0, sizeof(pd));
+	ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 1), PROBE_OK);
+	ck_assert_uint_eq(pd.nframes, 1);
+	probe_free(&pd);
+	memset(&pd, 0, sizeof(pd));
+	ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 0), PROBE_DEFER);
+}
+END_TEST
+
+START_TEST(test_gif_walk_transparent)
+{
+	/* A graphic control extension with index 2, just past the table. */
+	static const unsigned char records[] = {
+		'!', 0xf9, 4, 0x01, 0, 0, 2, 0, GIF_IMAGE, GIF_IMAGE, ';'
+	};
+	unsigned char		 gif[64];
+	struct probe_data	 pd;
+	size_t			 len = gif_build(gif, records, sizeof(records));
+
+	memset(&pd, 0, sizeof(pd));
+	ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 0), PROBE_OK);
+	ck_assert_uint_eq(pd.nframes, 2);
+	ck_assert_uint_eq(pd.frames[0].colors, 3);
+	ck_assert_int_eq(pd.frames[0].matte, 1);
+	ck_assert_uint_eq(pd.frames[1].colors, 2);
+	ck_assert_int_eq(pd.frames[1].matte, 0);
+	ck_assert_uint_eq(pd.frames[1].scene, 1);
+	ck_assert_uint_eq(pd.frames[0].frames, 2);
+	probe_free(&pd);
+}
+END_TEST
+
+/* Records that ImageMagick may read differently from the walker. */
+static const struct {
+	const char		*what;
+	unsigned char		 records[24];
+	size_t			 len;
+} gif_odd_cases[] = {
+	{ "stray byte", { 0, GIF_IMAGE, ';' }, 17 },
+	{ "GCE block of 5", { '!', 0xf9, 5, 1, 0, 0, 2, 0, 0, ';' }, 10 },
+	{ "code size 1", { ',', 0, 0, 0, 0, 2, 0, 1, 0, 0, 1, 1, 0, 0, ';' },
+	    15 },
+	{ "code size 9", { ',', 0, 0, 0, 0, 2, 0, 1, 0, 0, 9, 1, 0, 0, ';' },
+	    15 },
+	{ "zero width", { ',', 0, 0, 0, 0, 0, 0, 1, 0, 0, 2, 1, 0, 0, ';' },
+	    15 },
+	{ "no image", { ';' }, 1 },
+};
+
+START_TEST(test_gif_walk_defers)
+{
+	unsigned char		 gif[64];
+	struct probe_data	 pd;
+	size_t			 len = gif_build(gif, gif_odd_cases[_i].records,
+	    gif_odd_cases[_i].len);
+
+	memset(&pd, 0, sizeof(pd));
+	ck_assert_msg(gif_probe_bytes(gif, len, &pd, 0) == PROBE_DEFER,
+	    "%s was answered", gif_odd_cases[_i].what);
+}
+END_TEST
+
+/*
+ * A GIF larger than the first read: its second frame lies past 8 KiB, so
+ * the probe must load the rest of the file to count it.
+ */
+START_TEST(test_gif_probe_large_file)
+{
+	static const unsigned char image[] = { GIF_IMAGE };
+	unsigned char		 block[256], gif[64];
+	char			 path[] = "/tmp/check_imgid_gifXXXXXX";
+	struct probe_data	 pd;
+	struct stat		 st;
+	size_t			 len = gif_build(gif, image, sizeof(image) - 1);
+	int			 fd, i;
+
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	unlink(path);
+	ck_assert_int_eq(write(fd, gif, len), (ssize_t)len);
+	memset(block, 0x55, sizeof(block));
+	block[0] = 255;
+	for (i = 0; i < 40; i++)
+		ck_assert_int_eq(write(fd, block, 256), 256);
+	ck_assert_int_eq(write(fd, "\0" "\x2c\0\0\0\0\2\0\1\0\0\2\2\x4c\1\0;",
+	    17), 17);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_gt(st.st_size, 8192);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(probe_file(fd, (uint64_t)st.st_size, 0, &pd),
+	    PROBE_OK);
+	ck_assert_uint_eq(pd.nframes, 2);
+	ck_assert_uint_eq(pd.info.file_size, (uint64_t)st.st_size);
+	probe_free(&pd);
+	close(fd);
+}
+END_TEST
+
 static const char *const deferred_files[] = {
 	"jpeg-truncated-after-sof.jpg", "jpeg-soi-only.jpg", "empty.jpg",
 	"png-signature-only.png", "png-ihdr-only.png", "png-bad-crc.png",
@@ -590,6 +749,16 @@ probe_suite(void)
 	tcase_add_test(tc, test_probe_gif_transparent_index);
 	tcase_add_loop_test(tc, test_probe_defers, 0,
 	    sizeof(deferred_files) / sizeof(deferred_files[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("gif walker");
+	tcase_add_test(tc, test_gif_walk_minimal);
+	tcase_add_test(tc, test_gif_walk_truncated);
+	tcase_add_test(tc, test_gif_walk_first_only);
+	tcase_add_test(tc, test_gif_walk_transparent);
+	tcase_add_loop_test(tc, test_gif_walk_defers, 0,
+	    sizeof(gif_odd_cases) / sizeof(gif_odd_cases[0]));
+	tcase_add_test(tc, test_gif_probe_large_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the GIF header probe through giflib, walking every frame
+ * Fuzz target: the GIF block walker, walking every frame
  * and then frame 0 alone, as a "[0]" suffix requests.
  */
 #include "config.h"
