@@ -33,6 +33,7 @@ struct batch {
 	int			 flush;		/* flush after every line */
 	int			 may_block;	/* input is no regular file */
 	int			 status;	/* 1 once a path failed */
+	struct buf		 line;		/* line being written, kept */
 };
 
 /* One path in the window and its result. */
@@ -70,9 +71,17 @@ struct pool {
 static void
 batch_escape(struct buf *out, const char *s, size_t len)
 {
-	size_t	 i;
+	size_t	 i, run;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += run) {
+		for (run = 0; i + run < len; run++)
+			if (s[i + run] == '\\' || s[i + run] == '\t' ||
+			    s[i + run] == '\n' || s[i + run] == '\r')
+				break;
+		if (run != 0) {
+			buf_add(out, s + i, run);
+			continue;
+		}
 		switch (s[i]) {
 		case '\\':
 			buf_adds(out, "\\\\");
@@ -83,13 +92,11 @@ batch_escape(struct buf *out, const char *s, size_t len)
 		case '\n':
 			buf_adds(out, "\\n");
 			break;
-		case '\r':
+		default:
 			buf_adds(out, "\\r");
 			break;
-		default:
-			buf_addc(out, s[i]);
-			break;
 		}
+		run = 1;
 	}
 }
 
@@ -240,20 +247,20 @@ batch_line(const struct result *r, int failed, struct buf *line)
 static void
 batch_emit(struct batch *b, struct result *r)
 {
-	struct buf	 line = { NULL, 0, 0 };
+	struct buf	*line = &b->line;
 	int		 failed = r->failed ||
 	    (r->warned && b->opt->regard_warnings);
 
-	batch_line(r, failed, &line);
+	line->len = 0;
+	batch_line(r, failed, line);
 	if (r->err.len != 0) {
 		if (!b->opt->buffer)
 			fflush(stdout);
 		fwrite(r->err.data, 1, r->err.len, stderr);
 	}
-	fwrite(line.data, 1, line.len, stdout);
+	fwrite(line->data, 1, line->len, stdout);
 	if (b->flush)
 		fflush(stdout);
-	buf_free(&line);
 	result_free(r);
 	if (failed)
 		b->status = 1;
@@ -578,5 +585,6 @@ batch_run(const struct options *opt)
 	}
 	if (from_file)
 		fclose(b.in);
+	buf_free(&b.line);
 	return b.status;
 }
