@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,12 +21,27 @@
 #define JPEG_APP1		(JPEG_APP0 + 1)
 #define JPEG_APP13		(JPEG_APP0 + 13)
 
+/*
+ * One decompressor per thread, created on the thread's first JPEG and
+ * reset with jpeg_abort_decompress after each file, so that a file costs
+ * no jpeg_create_decompress, no jpeg_save_markers and no Huffman table
+ * allocation.  Saved markers live in the image pool, which the reset frees.
+ */
 struct jpeg_probe_state {
-	struct jpeg_error_mgr	 err;	/* first, so that the casts work */
-	struct jpeg_source_mgr	 src;
-	struct reader		*rd;
-	jmp_buf			 jump;
+	struct jpeg_error_mgr		 err;	/* first, so the casts work */
+	struct jpeg_decompress_struct	 cinfo;
+	struct jpeg_source_mgr		 src;
+	struct reader			*rd;
+	jmp_buf				 jump;
+	int				 created;
 };
+
+static _Thread_local struct jpeg_probe_state	 jpeg_probe_context;
+static pthread_mutex_t				 jpeg_probe_key_lock =
+    PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t				 jpeg_probe_key;
+/* 1 once jpeg_probe_key exists, -1 when pthread_key_create failed. */
+static int					 jpeg_probe_key_state;
 
 int
 jpeg_probe_signature(const unsigned char *p, size_t len)
@@ -123,6 +139,18 @@ jpeg_probe_markers(j_decompress_ptr cinfo, struct image *info)
 	return exif_apply(exif->data, exif->data_length, info);
 }
 
+/* Copy a name into a fixed-size field, more cheaply than snprintf. */
+static void
+jpeg_probe_copy(char *field, size_t size, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(field, name, len);
+	field[len] = '\0';
+}
+
 /* Fill info from the decompressor's header fields. */
 static enum probe_status
 jpeg_probe_describe(j_decompress_ptr cinfo, struct image *info)
@@ -144,14 +172,14 @@ jpeg_probe_describe(j_decompress_ptr cinfo, struct image *info)
 	}
 	if (cinfo->data_precision != 8)
 		return PROBE_DEFER;
-	snprintf(info->magick, sizeof(info->magick), "JPEG");
-	snprintf(info->colorspace, sizeof(info->colorspace), "%s", colorspace);
-	snprintf(info->compression, sizeof(info->compression), "JPEG");
+	jpeg_probe_copy(info->magick, sizeof(info->magick), "JPEG");
+	jpeg_probe_copy(info->colorspace, sizeof(info->colorspace), colorspace);
+	jpeg_probe_copy(info->compression, sizeof(info->compression), "JPEG");
 	info->columns = info->page_width = cinfo->image_width;
 	info->rows = info->page_height = cinfo->image_height;
 	info->depth = 8;
 	if (cinfo->out_color_space == JCS_GRAYSCALE) {
-		snprintf(info->type, sizeof(info->type), "Grayscale");
+		jpeg_probe_copy(info->type, sizeof(info->type), "Grayscale");
 		info->pseudo_class = 1;
 		info->colors = 256;
 	}
@@ -167,42 +195,94 @@ jpeg_probe_describe(j_decompress_ptr cinfo, struct image *info)
 	return jpeg_probe_markers(cinfo, info) == 0 ? PROBE_OK : PROBE_DEFER;
 }
 
+/* Destroy a thread's decompressor when the thread exits. */
+static void
+jpeg_probe_release(void *arg)
+{
+	struct jpeg_probe_state	*st = arg;
+
+	jpeg_destroy_decompress(&st->cinfo);
+	st->created = 0;
+}
+
+/*
+ * Register st for destruction when this thread exits.  Without a key, st
+ * stays until the process exits, like the main thread's, whose key
+ * destructors do not run at exit.
+ */
+static void
+jpeg_probe_register(struct jpeg_probe_state *st)
+{
+	pthread_mutex_lock(&jpeg_probe_key_lock);
+	if (jpeg_probe_key_state == 0)
+		jpeg_probe_key_state = pthread_key_create(&jpeg_probe_key,
+		    jpeg_probe_release) == 0 ? 1 : -1;
+	if (jpeg_probe_key_state == 1)
+		(void)pthread_setspecific(jpeg_probe_key, st);
+	pthread_mutex_unlock(&jpeg_probe_key_lock);
+}
+
+/*
+ * Return this thread's decompressor, creating it on first use, or NULL if
+ * libjpeg fails to create it.
+ */
+static struct jpeg_probe_state *
+jpeg_probe_get(void)
+{
+	struct jpeg_probe_state	*st = &jpeg_probe_context;
+
+	if (st->created)
+		return st;
+	st->cinfo.err = jpeg_std_error(&st->err);
+	st->err.error_exit = jpeg_probe_error_exit;
+	st->err.emit_message = jpeg_probe_emit;
+	if (setjmp(st->jump) != 0) {
+		jpeg_destroy_decompress(&st->cinfo);
+		return NULL;
+	}
+	jpeg_create_decompress(&st->cinfo);
+	st->src.init_source = jpeg_probe_init_source;
+	st->src.fill_input_buffer = jpeg_probe_fill;
+	st->src.skip_input_data = jpeg_probe_skip;
+	st->src.resync_to_restart = jpeg_resync_to_restart;
+	st->src.term_source = jpeg_probe_term_source;
+	st->cinfo.src = &st->src;
+	jpeg_save_markers(&st->cinfo, JPEG_APP1, 0xffff);
+	jpeg_save_markers(&st->cinfo, JPEG_APP13, 5);
+	st->created = 1;
+	jpeg_probe_register(st);
+	return st;
+}
+
+/*
+ * Read the header with this thread's decompressor.  jpeg_abort_decompress
+ * after every file, also after a longjmp, frees the saved markers and
+ * makes the object ready for the next file.
+ */
 enum probe_status
 jpeg_probe(struct reader *rd, struct probe_data *pd)
 {
-	struct jpeg_decompress_struct	 cinfo;
-	struct jpeg_probe_state		 st;
-	enum probe_status		 status;
+	struct jpeg_probe_state	*st;
+	enum probe_status	 status;
 
 	if (pd->info.file_size < JPEG_SIZE_MIN)
 		return PROBE_DEFER;
-	memset(&st, 0, sizeof(st));
-	st.rd = rd;
-	cinfo.err = jpeg_std_error(&st.err);
-	st.err.error_exit = jpeg_probe_error_exit;
-	st.err.emit_message = jpeg_probe_emit;
-	if (setjmp(st.jump) != 0) {
-		jpeg_destroy_decompress(&cinfo);
+	if ((st = jpeg_probe_get()) == NULL)
+		return PROBE_DEFER;
+	st->rd = rd;
+	st->src.next_input_byte = rd->buf + rd->pos;
+	st->src.bytes_in_buffer = rd->len - rd->pos;
+	if (setjmp(st->jump) != 0) {
+		jpeg_abort_decompress(&st->cinfo);
+		st->rd = NULL;
 		return PROBE_DEFER;
 	}
-	jpeg_create_decompress(&cinfo);
-	st.src.init_source = jpeg_probe_init_source;
-	st.src.fill_input_buffer = jpeg_probe_fill;
-	st.src.skip_input_data = jpeg_probe_skip;
-	st.src.resync_to_restart = jpeg_resync_to_restart;
-	st.src.term_source = jpeg_probe_term_source;
-	st.src.next_input_byte = rd->buf + rd->pos;
-	st.src.bytes_in_buffer = rd->len - rd->pos;
-	cinfo.src = &st.src;
-	jpeg_save_markers(&cinfo, JPEG_APP1, 0xffff);
-	jpeg_save_markers(&cinfo, JPEG_APP13, 5);
-	if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
-		jpeg_destroy_decompress(&cinfo);
-		return PROBE_DEFER;
-	}
-	status = jpeg_probe_describe(&cinfo, &pd->info);
+	status = PROBE_DEFER;
+	if (jpeg_read_header(&st->cinfo, TRUE) == JPEG_HEADER_OK)
+		status = jpeg_probe_describe(&st->cinfo, &pd->info);
 	if (status == PROBE_OK)
 		pd->default_line_ok = 1;
-	jpeg_destroy_decompress(&cinfo);
+	jpeg_abort_decompress(&st->cinfo);
+	st->rd = NULL;
 	return status;
 }

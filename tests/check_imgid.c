@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -736,6 +737,98 @@ START_TEST(test_probe_defers)
 }
 END_TEST
 
+/*
+ * Files for one thread's JPEG decompressor in turn: the truncated file
+ * ends inside the header, so libjpeg leaves jpeg_read_header by longjmp,
+ * and the files after it must still be read in full.
+ */
+static const struct {
+	const char		*file;
+	enum probe_status	 status;
+	unsigned		 width;
+	const char		*colorspace;
+	int			 orientation;
+} jpeg_sequence[] = {
+	{ "jpeg-orientation6.jpg", PROBE_OK, 70, "sRGB", 6 },
+	{ "jpeg-truncated-after-sof.jpg", PROBE_DEFER, 0, "", 0 },
+	{ "jpeg-baseline.jpg", PROBE_OK, 70, "sRGB", 0 },
+	{ "jpeg-truncated-after-sof.jpg", PROBE_DEFER, 0, "", 0 },
+	{ "jpeg-two-exif.jpg", PROBE_DEFER, 0, "", 0 },
+	{ "jpeg-orientation8.jpg", PROBE_OK, 70, "sRGB", 8 },
+	{ "jpeg-gray.jpg", PROBE_OK, 70, "Gray", 0 },
+	{ "jpeg-cmyk.jpg", PROBE_OK, 70, "CMYK", 0 },
+};
+#define JPEG_SEQUENCE_LEN \
+	(sizeof(jpeg_sequence) / sizeof(jpeg_sequence[0]))
+
+/* Return how many results of one pass through jpeg_sequence are wrong. */
+static int
+probe_jpeg_sequence(void)
+{
+	struct probe_data	 pd;
+	size_t			 i;
+	int			 wrong = 0;
+
+	for (i = 0; i < JPEG_SEQUENCE_LEN; i++) {
+		if (probe_fixture(jpeg_sequence[i].file, &pd) !=
+		    jpeg_sequence[i].status)
+			wrong++;
+		else if (jpeg_sequence[i].status == PROBE_OK &&
+		    (pd.info.columns != jpeg_sequence[i].width ||
+		    strcmp(pd.info.colorspace, jpeg_sequence[i].colorspace) ||
+		    pd.info.orientation != jpeg_sequence[i].orientation))
+			wrong++;
+	}
+	return wrong;
+}
+
+START_TEST(test_probe_jpeg_reuse)
+{
+	struct probe_data	 pd;
+	size_t			 i;
+
+	for (i = 0; i < JPEG_SEQUENCE_LEN; i++) {
+		ck_assert_int_eq(probe_fixture(jpeg_sequence[i].file, &pd),
+		    jpeg_sequence[i].status);
+		if (jpeg_sequence[i].status != PROBE_OK)
+			continue;
+		ck_assert_uint_eq(pd.info.columns, jpeg_sequence[i].width);
+		ck_assert_str_eq(pd.info.colorspace,
+		    jpeg_sequence[i].colorspace);
+		ck_assert_int_eq(pd.info.orientation,
+		    jpeg_sequence[i].orientation);
+	}
+}
+END_TEST
+
+static void *
+probe_jpeg_thread(void *arg)
+{
+	int	*wrong = arg;
+	int	 pass;
+
+	for (pass = 0; pass < 50; pass++)
+		*wrong += probe_jpeg_sequence();
+	return NULL;
+}
+
+/* Threads probing at once must not share a decompressor. */
+START_TEST(test_probe_jpeg_threads)
+{
+	pthread_t	 threads[4];
+	int		 wrong[4] = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&threads[i], NULL,
+		    probe_jpeg_thread, &wrong[i]), 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
+		ck_assert_int_eq(wrong[i], 0);
+	}
+}
+END_TEST
+
 static Suite *
 probe_suite(void)
 {
@@ -749,6 +842,8 @@ probe_suite(void)
 	tcase_add_test(tc, test_probe_gif_transparent_index);
 	tcase_add_loop_test(tc, test_probe_defers, 0,
 	    sizeof(deferred_files) / sizeof(deferred_files[0]));
+	tcase_add_test(tc, test_probe_jpeg_reuse);
+	tcase_add_test(tc, test_probe_jpeg_threads);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gif walker");

@@ -1,7 +1,8 @@
 /*
  * Fuzz target: the JPEG header probe, then the EXIF parser on the same
  * bytes taken as an APP1 profile, which it searches for "Exif\0\0" as
- * ImageMagick does.
+ * ImageMagick does.  Every input reuses the thread's one decompressor, so
+ * state that a damaged input leaves behind affects the inputs after it.
  */
 #include "config.h"
 
