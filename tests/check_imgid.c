@@ -434,6 +434,122 @@ START_TEST(test_exif_truncated)
 }
 END_TEST
 
+/* Every orientation value: 1 to 8 are applied, others make imgid defer. */
+START_TEST(test_exif_orientation_values)
+{
+	unsigned char	 exif[256];
+	struct image	 info;
+	char		 text[4];
+	size_t		 len = make_exif(exif, 0, (unsigned)_i);
+
+	memset(&info, 0, sizeof(info));
+	if (_i < 1 || _i > 8) {
+		ck_assert_int_eq(exif_apply(exif, len, &info), -1);
+		return;
+	}
+	snprintf(text, sizeof(text), "%d", _i);
+	ck_assert_int_eq(exif_apply(exif, len, &info), 0);
+	ck_assert_int_eq(info.orientation, _i);
+	ck_assert_str_eq(info.exif_orientation, text);
+}
+END_TEST
+
+/*
+ * Build an EXIF payload, little-endian, whose IFD0 holds one entry.  A
+ * value longer than four bytes is stored after the directory.
+ */
+static size_t
+make_exif_entry(unsigned char *p, unsigned tag, unsigned type,
+    uint32_t count, const unsigned char *value, size_t value_len)
+{
+	static const unsigned char	 head[] = {
+		'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0
+	};
+	unsigned char			*e = p + sizeof(head);
+
+	memcpy(p, head, sizeof(head));
+	e[0] = tag & 0xff;
+	e[1] = tag >> 8;
+	e[2] = type;
+	e[3] = 0;
+	e[4] = count & 0xff;
+	e[5] = (count >> 8) & 0xff;
+	e[6] = (count >> 16) & 0xff;
+	e[7] = count >> 24;
+	memset(e + 8, 0, 8);			/* value or offset, next IFD */
+	if (value_len <= 4) {
+		memcpy(e + 8, value, value_len);
+		return sizeof(head) + 16;
+	}
+	e[8] = 26;				/* offset from "II" */
+	memcpy(e + 16, value, value_len);
+	return sizeof(head) + 16 + value_len;
+}
+
+/*
+ * Value shapes and what exif_apply makes of them.  Status -1 means that
+ * imgid leaves the file to ImageMagick.  For the others, identify 6.9.11
+ * prints the same orientation, resolution and units.
+ */
+static const struct {
+	unsigned	 tag, type;
+	uint32_t	 count;
+	unsigned char	 value[16];
+	size_t		 value_len;
+	int		 status;	/* exif_apply's return */
+	int		 orientation;
+	const char	*text;
+	double		 x_resolution;	/* 72 when unchanged */
+	enum image_units units;		/* UNITS_PER_INCH when unchanged */
+} exif_shapes[] = {
+	{ 0x0112, 3, 1, { 6 }, 2, 0, 6, "6", 72, UNITS_PER_INCH },
+	{ 0x0112, 4, 1, { 3 }, 4, 0, 3, "3", 72, UNITS_PER_INCH },
+	{ 0x0112, 1, 1, { 8 }, 1, 0, 8, "8", 72, UNITS_PER_INCH },
+	{ 0x0112, 5, 1, { 6, 0, 0, 0, 1 }, 8, 0, 6, "6/1", 72,
+	    UNITS_PER_INCH },
+	{ 0x0112, 3, 2, { 6, 0, 3 }, 4, 0, 6, "6, 3", 72, UNITS_PER_INCH },
+	{ 0x0112, 10, 1, { 0xfa, 0xff, 0xff, 0xff, 1 }, 8, -1, 0, "", 72,
+	    UNITS_PER_INCH },
+	{ 0x0112, 8, 1, { 0xff, 0xff }, 2, -1, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0112, 4, 1, { 0xff, 0xff, 0xff, 0xff }, 4, -1, 0, "", 72,
+	    UNITS_PER_INCH },
+	{ 0x0112, 3, 0, { 0 }, 0, -1, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0112, 2, 2, { '6' }, 2, -1, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 5, 1, { 44, 1, 0, 0, 1 }, 8, 0, 0, "", 300,
+	    UNITS_PER_INCH },
+	{ 0x011a, 5, 1, { 0 }, 8, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 5, 2, { 44, 1, 0, 0, 1, 0, 0, 0, 44, 1, 0, 0, 1 }, 16, -1,
+	    0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 3, 1, { 44, 1 }, 2, -1, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 11, 1, { 0 }, 4, -1, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0128, 3, 1, { 3 }, 2, 0, 0, "", 72, UNITS_PER_CENTIMETER },
+	{ 0x0128, 3, 1, { 1 }, 2, 0, 0, "", 72, UNITS_UNDEFINED },
+	{ 0x0128, 3, 1, { 4 }, 2, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0128, 5, 1, { 3, 0, 0, 0, 1 }, 8, 0, 0, "", 72, UNITS_PER_INCH },
+};
+
+START_TEST(test_exif_value_shapes)
+{
+	unsigned char	 exif[64];
+	struct image	 info;
+	size_t		 len;
+
+	len = make_exif_entry(exif, exif_shapes[_i].tag, exif_shapes[_i].type,
+	    exif_shapes[_i].count, exif_shapes[_i].value,
+	    exif_shapes[_i].value_len);
+	memset(&info, 0, sizeof(info));
+	info.x_resolution = 72;
+	info.units = UNITS_PER_INCH;
+	ck_assert_int_eq(exif_apply(exif, len, &info), exif_shapes[_i].status);
+	if (exif_shapes[_i].status != 0)
+		return;
+	ck_assert_int_eq(info.orientation, exif_shapes[_i].orientation);
+	ck_assert_str_eq(info.exif_orientation, exif_shapes[_i].text);
+	ck_assert(info.x_resolution == exif_shapes[_i].x_resolution);
+	ck_assert_int_eq(info.units, exif_shapes[_i].units);
+}
+END_TEST
+
 static Suite *
 exif_suite(void)
 {
@@ -445,6 +561,9 @@ exif_suite(void)
 	tcase_add_test(tc, test_exif_apply);
 	tcase_add_test(tc, test_exif_bad_orientation_defers);
 	tcase_add_test(tc, test_exif_truncated);
+	tcase_add_loop_test(tc, test_exif_orientation_values, 0, 10);
+	tcase_add_loop_test(tc, test_exif_value_shapes, 0,
+	    sizeof(exif_shapes) / sizeof(exif_shapes[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
