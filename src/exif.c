@@ -406,6 +406,8 @@ apply_orientation(const struct tiff *t, const struct exif_value *v,
  * unsigned long, so a negative SRATIONAL part wraps as strtoul wraps it.
  * Return -1 for other shapes, such as a list, which ImageMagick's
  * ParseGeometry reads differently.
+ * NOTE: identify 6.9.11 reads an SRATIONAL -5/3 as -1.67, so imgid
+ * prints a different resolution for negative parts.
  */
 static int
 apply_resolution(const struct tiff *t, const struct exif_value *v,
@@ -422,7 +424,11 @@ apply_resolution(const struct tiff *t, const struct exif_value *v,
 	return 0;
 }
 
-/* Set the units when the value's text is "1", "2" or "3". */
+/*
+ * Set the units when the value's text is "1", "2" or "3".
+ * NOTE: identify 6.9.11 takes the first value of a list ("3, 1" gives
+ * PixelsPerCentimeter), which imgid leaves unchanged.
+ */
 static void
 apply_units(const struct tiff *t, const struct exif_value *v,
     struct image *info)
