@@ -113,8 +113,29 @@ const unsigned char *reader_load(struct reader *, uint64_t, size_t *);
 void	 probe_thread_end(void);
 
 /* png_probe.c */
+/* The chunk facts before the first IDAT that a PNG's description uses. */
+struct png_header {
+	uint32_t	 width;
+	uint32_t	 height;
+	int		 depth;		/* IHDR bit depth */
+	int		 color;		/* IHDR colour type */
+	double		 gamma;		/* 1/2.2 without gAMA or with sRGB */
+	int		 offs;		/* an oFFs chunk */
+	int		 trns;		/* a tRNS chunk */
+	int		 num_palette;	/* PLTE entries, colour type 3 only */
+	int		 phys;		/* a pHYs chunk */
+	uint32_t	 res_x;		/* pHYs pixels per unit */
+	uint32_t	 res_y;
+	int		 unit;		/* pHYs unit: 1 is the metre */
+};
 int	 png_probe_signature(const unsigned char *, size_t);
 enum probe_status png_probe(struct reader *, struct probe_data *);
+enum probe_status png_probe_libpng(struct reader *, struct probe_data *);
+enum probe_status png_probe_header(const struct png_header *,
+	    struct probe_data *);
+
+/* png_walk.c: the chunks before the first IDAT, read without libpng. */
+int	 png_walk(struct reader *, struct png_header *);
 
 /* gif_probe.c */
 int	 gif_probe_signature(const unsigned char *, size_t);

@@ -1,13 +1,16 @@
 /*
- * PNG header probe through libpng: IHDR, PLTE, tRNS, gAMA, pHYs and the
- * other chunks before the first IDAT.  No pixel data is inflated.  The
- * results mirror what ImageMagick 6.9.11's PNG coder sets when it pings
- * (coders/png.c, ReadOnePNGImage); cases it treats specially are deferred.
+ * PNG header probe: IHDR, PLTE, tRNS, gAMA, pHYs and the other chunks
+ * before the first IDAT.  No pixel data is inflated.  The results mirror
+ * what ImageMagick 6.9.11's PNG coder sets when it pings (coders/png.c,
+ * ReadOnePNGImage); cases it treats specially are deferred.  The chunk
+ * walker in png_walk.c reads common files; libpng reads every file that
+ * the walker is not sure of.
  */
 #include "config.h"
 
 #include <setjmp.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <png.h>
 
@@ -76,59 +79,83 @@ png_probe_unknown(png_structp png, png_unknown_chunkp chunk)
 	return 1;
 }
 
-/* Fill info from the chunks libpng has read, as ImageMagick's ping does. */
-static enum probe_status
-png_probe_describe(png_structp png, png_infop pi, struct image *info)
+/* Copy the facts that the description needs from libpng's info. */
+static void
+png_probe_collect(png_structp png, png_infop pi, struct png_header *hdr)
 {
 	png_uint_32	 width, height, res_x, res_y;
-	int		 depth, color, interlace, unit, num_palette = 0;
+	int		 depth, color, unit;
 	png_colorp	 palette;
-	double		 gamma = 1.0 / 2.2;
-	int		 gray, trns;
 
-	png_get_IHDR(png, pi, &width, &height, &depth, &color, &interlace,
-	    NULL, NULL);
+	memset(hdr, 0, sizeof(*hdr));
+	png_get_IHDR(png, pi, &width, &height, &depth, &color, NULL, NULL,
+	    NULL);
+	hdr->width = width;
+	hdr->height = height;
+	hdr->depth = depth;
+	hdr->color = color;
+	hdr->gamma = 1.0 / 2.2;
 	if (png_get_valid(png, pi, PNG_INFO_gAMA))
-		png_get_gAMA(png, pi, &gamma);
+		png_get_gAMA(png, pi, &hdr->gamma);
 	if (png_get_valid(png, pi, PNG_INFO_sRGB))
-		gamma = 1.0 / 2.2;
-	if (gamma > LINEAR_GAMMA_MIN || png_get_valid(png, pi, PNG_INFO_oFFs))
+		hdr->gamma = 1.0 / 2.2;
+	hdr->offs = png_get_valid(png, pi, PNG_INFO_oFFs) != 0;
+	hdr->trns = png_get_valid(png, pi, PNG_INFO_tRNS) != 0;
+	if (color == PNG_COLOR_TYPE_PALETTE)
+		png_get_PLTE(png, pi, &palette, &hdr->num_palette);
+	if (png_get_pHYs(png, pi, &res_x, &res_y, &unit)) {
+		hdr->phys = 1;
+		hdr->res_x = res_x;
+		hdr->res_y = res_y;
+		hdr->unit = unit;
+	}
+}
+
+/* Fill info from the header facts, as ImageMagick's ping does. */
+enum probe_status
+png_probe_header(const struct png_header *hdr, struct probe_data *pd)
+{
+	struct image	*info = &pd->info;
+	int		 color = hdr->color, depth = hdr->depth;
+	int		 gray;
+
+	if (hdr->gamma > LINEAR_GAMMA_MIN || hdr->offs)
 		return PROBE_DEFER;
 	gray = color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA;
-	trns = png_get_valid(png, pi, PNG_INFO_tRNS) != 0;
 	snprintf(info->magick, sizeof(info->magick), "PNG");
-	info->columns = info->page_width = width;
-	info->rows = info->page_height = height;
+	info->columns = info->page_width = hdr->width;
+	info->rows = info->page_height = hdr->height;
 	info->depth = depth > 8 ? 16 : 8;
 	snprintf(info->colorspace, sizeof(info->colorspace), "%s",
 	    gray ? "Gray" : "sRGB");
 	snprintf(info->type, sizeof(info->type), "%s", gray ? "Grayscale" : "");
 	snprintf(info->compression, sizeof(info->compression), "Zip");
-	if (color == PNG_COLOR_TYPE_PALETTE)
-		png_get_PLTE(png, pi, &palette, &num_palette);
 	if ((color == PNG_COLOR_TYPE_PALETTE ||
-	    (color == PNG_COLOR_TYPE_GRAY && depth < 16)) && !trns) {
+	    (color == PNG_COLOR_TYPE_GRAY && depth < 16)) && !hdr->trns) {
 		info->pseudo_class = 1;
 		info->colors = color == PNG_COLOR_TYPE_PALETTE ?
-		    (uint64_t)num_palette : (uint64_t)1 << depth;
+		    (uint64_t)hdr->num_palette : (uint64_t)1 << depth;
 	}
-	info->matte = (color & PNG_COLOR_MASK_ALPHA) != 0 || trns;
-	if (png_get_pHYs(png, pi, &res_x, &res_y, &unit)) {
-		info->x_resolution = res_x;
-		info->y_resolution = res_y;
-		if (unit == PNG_RESOLUTION_METER) {
+	info->matte = (color & PNG_COLOR_MASK_ALPHA) != 0 || hdr->trns;
+	if (hdr->phys) {
+		info->x_resolution = hdr->res_x;
+		info->y_resolution = hdr->res_y;
+		if (hdr->unit == PNG_RESOLUTION_METER) {
 			info->units = UNITS_PER_CENTIMETER;
-			info->x_resolution = (double)res_x / 100.0;
-			info->y_resolution = (double)res_y / 100.0;
+			info->x_resolution = (double)hdr->res_x / 100.0;
+			info->y_resolution = (double)hdr->res_y / 100.0;
 		}
 	}
+	pd->default_line_ok = 1;
 	return PROBE_OK;
 }
 
+/* Read the header with libpng, from the reader's first byte. */
 enum probe_status
-png_probe(struct reader *rd, struct probe_data *pd)
+png_probe_libpng(struct reader *rd, struct probe_data *pd)
 {
 	struct png_probe_state	 st;
+	struct png_header	 hdr;
 	png_structp		 png;
 	png_infop		 pi;
 	volatile enum probe_status status = PROBE_DEFER;
@@ -147,10 +174,37 @@ png_probe(struct reader *rd, struct probe_data *pd)
 	png_set_read_fn(png, &st, png_probe_read);
 	png_set_read_user_chunk_fn(png, &st, png_probe_unknown);
 	png_read_info(png, pi);
-	if (!st.odd_chunk)
-		status = png_probe_describe(png, pi, &pd->info);
-	if (status == PROBE_OK)
-		pd->default_line_ok = 1;
+	if (!st.odd_chunk) {
+		png_probe_collect(png, pi, &hdr);
+		status = png_probe_header(&hdr, pd);
+	}
 	png_destroy_read_struct(&png, &pi, NULL);
 	return status;
+}
+
+/* Put the reader back at the start of the file after the walker gave up. */
+static int
+png_probe_rewind(struct reader *rd)
+{
+	if (rd->offset == 0) {
+		rd->pos = 0;
+		return 0;
+	}
+	if (lseek(rd->fd, 0, SEEK_SET) == -1)
+		return -1;
+	rd->offset = 0;
+	rd->pos = rd->len = 0;
+	return reader_fill(rd) > 0 ? 0 : -1;
+}
+
+enum probe_status
+png_probe(struct reader *rd, struct probe_data *pd)
+{
+	struct png_header	 hdr;
+
+	if (png_walk(rd, &hdr) == 0)
+		return png_probe_header(&hdr, pd);
+	if (png_probe_rewind(rd) == -1)
+		return PROBE_DEFER;
+	return png_probe_libpng(rd, pd);
 }

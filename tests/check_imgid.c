@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+
+#include <zlib.h>
 
 #include "imgid.h"
 
@@ -977,6 +980,417 @@ probe_suite(void)
 	return s;
 }
 
+/*
+ * Read fd from its first byte with the chunk walker (walk) or with libpng.
+ * Return the probe status, or -1 when the walker gives the file to libpng.
+ */
+static int
+png_read_with(int fd, int walk, struct probe_data *pd)
+{
+	struct png_header	 hdr;
+	struct reader		 rd;
+
+	memset(pd, 0, sizeof(*pd));
+	memset(&rd, 0, sizeof(rd));
+	rd.fd = fd;
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	reader_fill(&rd);
+	if (!walk)
+		return png_probe_libpng(&rd, pd);
+	if (png_walk(&rd, &hdr) == -1)
+		return -1;
+	return png_probe_header(&hdr, pd);
+}
+
+/* Check that two probes of one file filled the same facts. */
+static void
+png_assert_same(const struct probe_data *a, const struct probe_data *b,
+    const char *name)
+{
+	ck_assert_msg(strcmp(a->info.magick, b->info.magick) == 0,
+	    "%s: magick differs", name);
+	ck_assert_msg(a->info.columns == b->info.columns &&
+	    a->info.rows == b->info.rows, "%s: size differs", name);
+	ck_assert_msg(a->info.depth == b->info.depth, "%s: depth differs",
+	    name);
+	ck_assert_msg(strcmp(a->info.colorspace, b->info.colorspace) == 0,
+	    "%s: colorspace differs", name);
+	ck_assert_msg(a->info.pseudo_class == b->info.pseudo_class &&
+	    a->info.colors == b->info.colors, "%s: colormap differs", name);
+	ck_assert_msg(a->info.matte == b->info.matte, "%s: matte differs",
+	    name);
+	ck_assert_msg(a->info.x_resolution == b->info.x_resolution &&
+	    a->info.y_resolution == b->info.y_resolution &&
+	    a->info.units == b->info.units, "%s: resolution differs", name);
+	ck_assert_msg(a->default_line_ok == b->default_line_ok,
+	    "%s: default_line_ok differs", name);
+	ck_assert_msg(memcmp(&a->info, &b->info, sizeof(a->info)) == 0,
+	    "%s: another image field differs", name);
+}
+
+/*
+ * Compare the walker with libpng on fd.  Return 1 when the walker read
+ * the file itself, 0 when it gave the file to libpng.  Either way
+ * png_probe, which rewinds for libpng, must agree with libpng alone.
+ */
+static int
+png_compare_paths(int fd, const char *name)
+{
+	struct probe_data	 walked, read, probed;
+	struct reader		 rd;
+	int			 walk_status, libpng_status;
+
+	walk_status = png_read_with(fd, 1, &walked);
+	libpng_status = png_read_with(fd, 0, &read);
+	if (walk_status != -1) {
+		ck_assert_msg(walk_status == libpng_status,
+		    "%s: walker status %d, libpng status %d", name,
+		    walk_status, libpng_status);
+		png_assert_same(&walked, &read, name);
+	}
+	memset(&probed, 0, sizeof(probed));
+	memset(&rd, 0, sizeof(rd));
+	rd.fd = fd;
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	reader_fill(&rd);
+	ck_assert_msg((int)png_probe(&rd, &probed) == libpng_status,
+	    "%s: png_probe and libpng differ in status", name);
+	png_assert_same(&probed, &read, name);
+	return walk_status != -1;
+}
+
+/* Return a descriptor of a temporary file that contains the bytes of b. */
+static int
+png_temp_file(const struct buf *b)
+{
+	FILE	*f = tmpfile();
+	int	 fd;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(b->data, 1, b->len, f), b->len);
+	ck_assert_int_eq(fflush(f), 0);
+	fd = dup(fileno(f));
+	fclose(f);
+	return fd;
+}
+
+static void
+png_add_be32(struct buf *b, uint32_t v)
+{
+	unsigned char	 p[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	buf_add(b, p, 4);
+}
+
+/* Append a chunk with its CRC, as an encoder writes it. */
+static void
+png_add_chunk(struct buf *b, const char *type, const void *data, size_t len)
+{
+	uLong	 crc = crc32(0L, (const Bytef *)type, 4);
+
+	if (len > 0)
+		crc = crc32(crc, data, (uInt)len);
+	png_add_be32(b, (uint32_t)len);
+	buf_add(b, type, 4);
+	buf_add(b, data, len);
+	png_add_be32(b, (uint32_t)crc);
+}
+
+#define IHDR_RGB8	"\0\0\0\x46\0\0\0\x2e\x08\x02\0\0\0"
+#define IHDR_GRAY8	"\0\0\0\x46\0\0\0\x2e\x08\x00\0\0\0"
+#define IHDR_GRAY16	"\0\0\0\x46\0\0\0\x2e\x10\x00\0\0\0"
+#define IHDR_PAL2	"\0\0\0\x46\0\0\0\x2e\x02\x03\0\0\0"
+#define SRGB_CHRM	"\0\0\x7a\x26\0\0\x80\x84\0\0\xfa\0\0\0\x80\xe8" \
+			"\0\0\x75\x30\0\0\xea\x60\0\0\x3a\x98\0\0\x17\x70"
+
+/*
+ * Small PNGs: IHDR, up to three chunks, and an empty IDAT.  walker is 0
+ * when the walker must read the file itself and -1 when it must give the
+ * file to libpng.
+ */
+static const struct {
+	const char	*name;
+	const char	*ihdr;
+	const char	*type[3];
+	const char	*data[3];
+	size_t		 len[3];
+	uint32_t	 idat_len;
+	int		 walker;
+} walk_cases[] = {
+	{ "plain RGB", IHDR_RGB8, { NULL }, { NULL }, { 0 }, 0, 0 },
+	{ "palette with tRNS", IHDR_PAL2, { "PLTE", "tRNS" },
+	    { "\1\2\3\4\5\6\7\10\11\12\13\14", "\0\x80" }, { 12, 2 }, 0, 0 },
+	{ "sRGB then gAMA", IHDR_RGB8, { "sRGB", "gAMA" },
+	    { "\0", "\0\0\xb1\x8f" }, { 1, 4 }, 0, 0 },
+	{ "gAMA cHRM pHYs", IHDR_RGB8, { "gAMA", "cHRM", "pHYs" },
+	    { "\0\0\xb1\x8f", SRGB_CHRM, "\0\0\x2e\x23\0\0\x2e\x23\1" },
+	    { 4, 32, 9 }, 0, 0 },
+	{ "gray16 bKGD", IHDR_GRAY16, { "bKGD", "tIME" },
+	    { "\xff\xff", "\x07\xe8\1\x1f\x17\x3b\x3c" }, { 2, 7 }, 0, 0 },
+	{ "gray tRNS", IHDR_GRAY8, { "tRNS" }, { "\0\xff" }, { 2 }, 0, 0 },
+	{ "iTXt uncompressed", IHDR_RGB8, { "iTXt" },
+	    { "XML:com.adobe.xmp\0\0\0en\0\0<x/>" }, { 27 }, 0, 0 },
+	{ "eXIf and sBIT", IHDR_RGB8, { "sBIT", "eXIf" },
+	    { "\5\6\7", "MM\0\x2a\0\0\0\x08\0\0" }, { 3, 10 }, 0, 0 },
+	{ "tEXt", IHDR_RGB8, { "tEXt" }, { "Software\0imgid" }, { 14 },
+	    0, 0 },
+	{ "linear gAMA", IHDR_RGB8, { "gAMA" }, { "\0\1\x86\xa0" }, { 4 },
+	    0, -1 },
+	{ "sRGB and other gAMA", IHDR_RGB8, { "sRGB", "gAMA" },
+	    { "\0", "\0\0\xc3\x50" }, { 1, 4 }, 0, -1 },
+	{ "PLTE too long", IHDR_PAL2, { "PLTE" },
+	    { "\1\2\3\4\5\6\7\10\11\12\13\14\15\16\17" }, { 15 }, 0, -1 },
+	{ "PLTE in RGB", IHDR_RGB8, { "PLTE" }, { "\1\2\3" }, { 3 }, 0, -1 },
+	{ "PLTE missing", IHDR_PAL2, { NULL }, { NULL }, { 0 }, 0, -1 },
+	{ "tRNS out of range", IHDR_GRAY8, { "tRNS" }, { "\1\0" }, { 2 },
+	    0, -1 },
+	{ "tRNS longer than PLTE", IHDR_PAL2, { "PLTE", "tRNS" },
+	    { "\1\2\3\4\5\6", "\0\0\0" }, { 6, 3 }, 0, -1 },
+	{ "bKGD index past PLTE", IHDR_PAL2, { "PLTE", "bKGD" },
+	    { "\1\2\3\4\5\6", "\2" }, { 6, 1 }, 0, -1 },
+	{ "pHYs twice", IHDR_RGB8, { "pHYs", "pHYs" },
+	    { "\0\0\0\1\0\0\0\1\0", "\0\0\0\1\0\0\0\1\0" }, { 9, 9 }, 0, -1 },
+	{ "gAMA after PLTE", IHDR_PAL2, { "PLTE", "gAMA" },
+	    { "\1\2\3", "\0\0\xb1\x8f" }, { 3, 4 }, 0, -1 },
+	{ "cHRM not sRGB", IHDR_RGB8, { "cHRM" },
+	    { "\0\0\x7a\x27\0\0\x80\x84\0\0\xfa\0\0\0\x80\xe8"
+	    "\0\0\x75\x30\0\0\xea\x60\0\0\x3a\x98\0\0\x17\x70" }, { 32 },
+	    0, -1 },
+	{ "tIME month 13", IHDR_RGB8, { "tIME" },
+	    { "\x07\xe8\x0d\1\0\0\0" }, { 7 }, 0, -1 },
+	{ "oFFs", IHDR_RGB8, { "oFFs" }, { "\0\0\0\5\0\0\0\7\0" }, { 9 },
+	    0, -1 },
+	{ "vpAg", IHDR_RGB8, { "vpAg" }, { "\0\0\0\x50\0\0\0\x40\0" },
+	    { 9 }, 0, -1 },
+	{ "private ancillary", IHDR_RGB8, { "prIv" }, { "x" }, { 1 }, 0, -1 },
+	{ "unknown critical", IHDR_RGB8, { "CRIt" }, { "x" }, { 1 }, 0, -1 },
+	{ "zTXt", IHDR_RGB8, { "zTXt" },
+	    { "c\0\0\x78\x9c\x03\0\0\0\0\1" }, { 11 }, 0, -1 },
+	{ "iTXt compressed", IHDR_RGB8, { "iTXt" },
+	    { "c\0\1\0\0\0\x78\x9c\x03\0\0\0\0\1" }, { 14 }, 0, -1 },
+	{ "tEXt empty keyword", IHDR_RGB8, { "tEXt" }, { "\0x" }, { 2 },
+	    0, -1 },
+	{ "width past limit", "\0\x0f\x42\x41\0\0\0\x2e\x08\x02\0\0\0",
+	    { NULL }, { NULL }, { 0 }, 0, -1 },
+	{ "interlace 2", "\0\0\0\x46\0\0\0\x2e\x08\x02\0\0\2",
+	    { NULL }, { NULL }, { 0 }, 0, -1 },
+	{ "RGB depth 4", "\0\0\0\x46\0\0\0\x2e\x04\x02\0\0\0",
+	    { NULL }, { NULL }, { 0 }, 0, -1 },
+	{ "IDAT too long", IHDR_RGB8, { NULL }, { NULL }, { 0 }, 8000001,
+	    -1 },
+};
+
+/* Build walk_cases[i] as a PNG file and return its descriptor. */
+static int
+png_walk_case_file(int i)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 fd, k;
+
+	buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
+	png_add_chunk(&b, "IHDR", walk_cases[i].ihdr, 13);
+	for (k = 0; k < 3 && walk_cases[i].type[k] != NULL; k++)
+		png_add_chunk(&b, walk_cases[i].type[k], walk_cases[i].data[k],
+		    walk_cases[i].len[k]);
+	png_add_be32(&b, walk_cases[i].idat_len);
+	buf_add(&b, "IDAT", 4);
+	fd = png_temp_file(&b);
+	buf_free(&b);
+	return fd;
+}
+
+START_TEST(test_png_walk_cases)
+{
+	int	 fd = png_walk_case_file(_i);
+	int	 walked;
+
+	walked = png_compare_paths(fd, walk_cases[_i].name);
+	ck_assert_msg(walked == (walk_cases[_i].walker == 0),
+	    "%s: walker %s the file", walk_cases[_i].name,
+	    walked ? "read" : "gave up on");
+	close(fd);
+}
+END_TEST
+
+/*
+ * Build an RGB PNG with a gAMA chunk, cut after cut bytes and with the
+ * low bit of byte flip inverted.  (size_t)-1 leaves the file whole.
+ */
+static int
+png_broken_file(size_t cut, size_t flip)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 fd;
+
+	buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
+	png_add_chunk(&b, "IHDR", IHDR_RGB8, 13);
+	png_add_chunk(&b, "gAMA", "\0\0\xb1\x8f", 4);
+	png_add_be32(&b, 0);
+	buf_add(&b, "IDAT", 4);
+	if (flip < b.len)
+		b.data[flip] ^= 1;
+	if (cut < b.len)
+		b.len = cut;
+	fd = png_temp_file(&b);
+	buf_free(&b);
+	return fd;
+}
+
+START_TEST(test_png_walk_crc_error)
+{
+	struct probe_data	 pd;
+	int			 fd;
+
+	/* The last byte of the IHDR CRC and of the gAMA CRC, then gAMA data. */
+	fd = png_broken_file((size_t)-1, 32);
+	ck_assert_int_eq(png_read_with(fd, 1, &pd), -1);
+	ck_assert_int_eq(png_compare_paths(fd, "IHDR CRC"), 0);
+	close(fd);
+	fd = png_broken_file((size_t)-1, 48);
+	ck_assert_int_eq(png_read_with(fd, 1, &pd), -1);
+	ck_assert_int_eq(png_compare_paths(fd, "gAMA CRC"), 0);
+	close(fd);
+	fd = png_broken_file((size_t)-1, 44);
+	ck_assert_int_eq(png_read_with(fd, 1, &pd), -1);
+	ck_assert_int_eq(png_compare_paths(fd, "gAMA data"), 0);
+	close(fd);
+	fd = png_broken_file((size_t)-1, (size_t)-1);
+	ck_assert_int_eq(png_read_with(fd, 1, &pd), PROBE_OK);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_png_walk_truncated)
+{
+	struct probe_data	 pd;
+	size_t			 cut;
+	int			 fd;
+
+	/* Every cut from inside the signature to inside the IDAT header. */
+	for (cut = 4; cut < 57; cut++) {
+		fd = png_broken_file(cut, (size_t)-1);
+		ck_assert_msg(png_read_with(fd, 1, &pd) == -1,
+		    "file cut at %zu was read by the walker", cut);
+		ck_assert_int_eq(png_compare_paths(fd, "truncated"), 0);
+		close(fd);
+	}
+}
+END_TEST
+
+/*
+ * A tEXt chunk longer than the reader's buffer, so the walker copies its
+ * data to check the CRC.  Before a chunk that the walker gives up on,
+ * png_probe must then seek back to the start for libpng.
+ */
+START_TEST(test_png_walk_past_buffer)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 text[20000];
+	int		 fd, i;
+
+	memset(text, 'a', sizeof(text));
+	text[8] = '\0';
+	for (i = 0; i < 2; i++) {
+		buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
+		png_add_chunk(&b, "IHDR", IHDR_RGB8, 13);
+		png_add_chunk(&b, "tEXt", text, sizeof(text));
+		png_add_chunk(&b, i == 0 ? "tIME" : "prIv",
+		    "\x07\xe8\1\x1f\x17\x3b\x3c", 7);
+		png_add_be32(&b, 0);
+		buf_add(&b, "IDAT", 4);
+		fd = png_temp_file(&b);
+		ck_assert_int_eq(png_compare_paths(fd, "long tEXt"), i == 0);
+		close(fd);
+		b.len = 0;
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/* Fixtures that the walker must read itself, without libpng. */
+static const char *const walked_fixtures[] = {
+	"png-rgb8.png", "png-rgba8.png", "png-palette8.png",
+	"png-palette-trns.png", "png-gray1.png", "png-gray16.png",
+	"png-gray-trns.png", "png-interlaced.png", "png-phys-300dpi.png",
+	"png-exif-orientation6.png"
+};
+
+START_TEST(test_png_walk_fixture)
+{
+	const char	*dir = getenv("FIXTURES");
+	char		 path[4096];
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : "fixtures",
+	    walked_fixtures[_i]);
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "cannot open %s",
+	    path);
+	ck_assert_msg(png_compare_paths(fd, path) == 1,
+	    "%s: the walker gave the file to libpng", path);
+	close(fd);
+}
+END_TEST
+
+/* Compare the two readers on every file in dir, and return the count. */
+static int
+png_compare_directory(const char *dir, int *walked)
+{
+	struct dirent	*d;
+	DIR		*dp;
+	char		 path[4096];
+	int		 fd, count = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((d = readdir(dp)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if ((fd = open(path, O_RDONLY)) == -1)
+			continue;
+		*walked += png_compare_paths(fd, path);
+		count++;
+		close(fd);
+	}
+	closedir(dp);
+	return count;
+}
+
+/*
+ * Every fixture, and the PNG fuzzer's corpus when make fuzz has made
+ * one: where the walker reads a file, libpng must find the same facts.
+ */
+START_TEST(test_png_walk_differential)
+{
+	const char	*dir = getenv("FIXTURES");
+	int		 files, walked = 0;
+
+	files = png_compare_directory(dir != NULL ? dir : "fixtures",
+	    &walked);
+	ck_assert_int_gt(files, 0);
+	ck_assert_int_ge(walked, (int)(sizeof(walked_fixtures) /
+	    sizeof(walked_fixtures[0])));
+	png_compare_directory("tests/fuzz/corpus-png", &walked);
+}
+END_TEST
+
+static Suite *
+png_walk_suite(void)
+{
+	Suite	*s = suite_create("png_walk");
+	TCase	*tc = tcase_create("walker against libpng");
+
+	tcase_add_loop_test(tc, test_png_walk_cases, 0,
+	    sizeof(walk_cases) / sizeof(walk_cases[0]));
+	tcase_add_test(tc, test_png_walk_crc_error);
+	tcase_add_test(tc, test_png_walk_truncated);
+	tcase_add_test(tc, test_png_walk_past_buffer);
+	tcase_add_loop_test(tc, test_png_walk_fixture, 0,
+	    sizeof(walked_fixtures) / sizeof(walked_fixtures[0]));
+	tcase_add_test(tc, test_png_walk_differential);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 int
 main(void)
 {
@@ -987,6 +1401,7 @@ main(void)
 	srunner_add_suite(runner, path_suite());
 	srunner_add_suite(runner, exif_suite());
 	srunner_add_suite(runner, probe_suite());
+	srunner_add_suite(runner, png_walk_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
