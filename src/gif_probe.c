@@ -19,12 +19,15 @@
  *
  * Anything ImageMagick might read differently defers: stray bytes between
  * records (ImageMagick skips them), a truncated file, an odd LZW code
- * size, a graphic control block that is not 4 bytes long.
+ * size, and a graphic control extension that is not one 4-byte block.
+ * So do an application extension with an empty first block, an extension
+ * labelled ',', and an "ImageMagick" application extension with gamma 1.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "imgid.h"
 
@@ -39,6 +42,15 @@
 #define GIF_DESCRIPTOR_SIZE	9	/* image descriptor after the ',' */
 #define GIF_COLOR_TABLE		0x80	/* flag: a colour table follows */
 #define GIF_GCE			0xf9	/* graphic control extension label */
+#define GIF_APPLICATION		0xff	/* application extension label */
+#define GIF_APP_ID_SIZE		11	/* identifier and code of an application */
+
+/*
+ * Application data bytes that ImageMagick reads into a zeroed 255-byte
+ * buffer: with more, the text it parses for the gamma may run on into
+ * memory it never cleared.
+ */
+#define GIF_APP_DATA_MAX	254
 
 /* The file's bytes, and the position of the walk in them. */
 struct gif_walk {
@@ -99,9 +111,51 @@ gif_walk_blocks(struct gif_walk *w)
 }
 
 /*
+ * Step over an application extension from its first sub-block.
+ * ImageMagick reads the first sub-block as the identifier and the rest as
+ * data.  When the first sub-block is empty, it has already consumed the
+ * terminator and reads the bytes after it as data, so the walk defers.  An
+ * "ImageMagick" extension (the identifier compared without case) gives
+ * the gamma, parsed with strtod from the seventh data byte.  A gamma of
+ * exactly 1 makes ImageMagick describe the frames that follow as RGB or
+ * LinearGray instead of sRGB, which the walker does not reproduce.
+ */
+static int
+gif_walk_application(struct gif_walk *w)
+{
+	char		 data[GIF_APP_DATA_MAX + 1];
+	size_t		 id_size, data_len, n;
+
+	id_size = w->data[w->pos++];
+	if (id_size == 0 || gif_walk_skip(w, id_size) != 0)
+		return -1;
+	if (id_size < GIF_APP_ID_SIZE || strncasecmp(
+	    (const char *)w->data + w->pos - id_size, "ImageMagick",
+	    GIF_APP_ID_SIZE) != 0)
+		return gif_walk_blocks(w);
+	memset(data, 0, sizeof(data));
+	data_len = 0;
+	for (;;) {
+		if (w->pos >= w->len)
+			return -1;
+		n = w->data[w->pos++];
+		if (n == 0)
+			break;
+		if (n > w->len - w->pos || n > GIF_APP_DATA_MAX - data_len)
+			return -1;
+		memcpy(data + data_len, w->data + w->pos, n);
+		data_len += n;
+		w->pos += n;
+	}
+	return strtod(data + 6, NULL) == 1.0 ? -1 : 0;
+}
+
+/*
  * Read an extension after its '!'.  A graphic control extension sets the
- * transparent index for the next image.  ImageMagick reads it from a
- * 4-byte block, so any other length defers.
+ * transparent index for the next image.  ImageMagick keeps the bytes of
+ * its last sub-block, which the walker matches only for a single 4-byte
+ * block, so any other layout defers.  ImageMagick reads an image
+ * descriptor after an extension labelled ',', so that label defers too.
  */
 static int
 gif_walk_extension(struct gif_walk *w)
@@ -112,8 +166,13 @@ gif_walk_extension(struct gif_walk *w)
 	if (w->len - w->pos < 2)
 		return -1;
 	label = w->data[w->pos++];
+	if (label == ',')
+		return -1;
+	if (label == GIF_APPLICATION)
+		return gif_walk_application(w);
 	if (label == GIF_GCE && w->data[w->pos] != 0) {
-		if (w->data[w->pos] != 4 || w->len - w->pos < 5)
+		if (w->data[w->pos] != 4 || w->len - w->pos < 6 ||
+		    w->data[w->pos + 5] != 0)
 			return -1;
 		block = w->data + w->pos;
 		if (block[1] & 0x01)

@@ -781,7 +781,7 @@ END_TEST
 /* Records that ImageMagick may read differently from the walker. */
 static const struct {
 	const char		*what;
-	unsigned char		 records[24];
+	unsigned char		 records[48];
 	size_t			 len;
 } gif_odd_cases[] = {
 	{ "stray byte", { 0, GIF_IMAGE, ';' }, 17 },
@@ -793,11 +793,18 @@ static const struct {
 	{ "zero width", { ',', 0, 0, 0, 0, 0, 0, 1, 0, 0, 2, 1, 0, 0, ';' },
 	    15 },
 	{ "no image", { ';' }, 1 },
+	{ "GCE of two blocks", { '!', 0xf9, 4, 1, 0, 0, 1, 4, 0, 0, 0, 0, 0,
+	    GIF_IMAGE, ';' }, 29 },
+	{ "empty application block", { '!', 0xff, 0, GIF_IMAGE, ';' }, 19 },
+	{ "extension labelled ','", { '!', ',', 0, GIF_IMAGE, ';' }, 19 },
+	{ "ImageMagick gamma 1", { '!', 0xff, 11, 'I', 'm', 'a', 'g', 'e',
+	    'M', 'a', 'g', 'i', 'c', 'k', 7, 'g', 'a', 'm', 'm', 'a', '=', '1',
+	    0, GIF_IMAGE, ';' }, 39 },
 };
 
 START_TEST(test_gif_walk_defers)
 {
-	unsigned char		 gif[64];
+	unsigned char		 gif[96];
 	struct probe_data	 pd;
 	size_t			 len = gif_build(gif, gif_odd_cases[_i].records,
 	    gif_odd_cases[_i].len);
@@ -805,6 +812,30 @@ START_TEST(test_gif_walk_defers)
 	memset(&pd, 0, sizeof(pd));
 	ck_assert_msg(gif_probe_bytes(gif, len, &pd, 0) == PROBE_DEFER,
 	    "%s was answered", gif_odd_cases[_i].what);
+}
+END_TEST
+
+/*
+ * ImageMagick 6.9.11's GIF writer adds an "ImageMagick" extension with the
+ * gamma to almost every file (coders/gif.c, WriteGIFImage).  Only gamma 1
+ * changes the description, so the walker must still probe other values.
+ */
+START_TEST(test_gif_walk_gamma_extension)
+{
+	static const unsigned char records[] = {
+		'!', 0xff, 11, 'I', 'M', 'A', 'G', 'E', 'M', 'A', 'G', 'I',
+		'C', 'K', 14, 'g', 'a', 'm', 'm', 'a', '=', '0', '.', '4',
+		'5', '4', '5', '4', '5', 0, GIF_IMAGE, ';'
+	};
+	unsigned char		 gif[96];
+	struct probe_data	 pd;
+	size_t			 len = gif_build(gif, records, sizeof(records));
+
+	memset(&pd, 0, sizeof(pd));
+	ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 0), PROBE_OK);
+	ck_assert_uint_eq(pd.nframes, 1);
+	ck_assert_str_eq(pd.info.colorspace, "sRGB");
+	probe_free(&pd);
 }
 END_TEST
 
@@ -975,6 +1006,7 @@ probe_suite(void)
 	tcase_add_test(tc, test_gif_walk_transparent);
 	tcase_add_loop_test(tc, test_gif_walk_defers, 0,
 	    sizeof(gif_odd_cases) / sizeof(gif_odd_cases[0]));
+	tcase_add_test(tc, test_gif_walk_gamma_extension);
 	tcase_add_test(tc, test_gif_probe_large_file);
 	suite_add_tcase(s, tc);
 	return s;
