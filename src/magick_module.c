@@ -387,7 +387,14 @@ module_identify(const struct magick_request *req, struct magick_reply *reply)
 		module_rename(req, images);
 		if (req->ping && req->would_decode)
 			module_decode_limits(images, exception);
-		if (exception->severity >= ErrorException)
+		/*
+		 * identify prints the frames a coder returns with an error,
+		 * as for a GIF cut inside its image data.  A ping that
+		 * replaces identify's decode cannot show what the decode would
+		 * return, so it prints nothing.
+		 */
+		if (exception->severity >= ErrorException &&
+		    req->ping && req->would_decode)
 			out = NULL;
 		else if (module_zero_size(images)) {
 			if (exception->severity < ErrorException)
