@@ -31,8 +31,12 @@
 
 #include "imgid.h"
 
-/* ImageMagick rejects longer image lists under imgid's policy. */
-#define GIF_FRAMES_MAX		1000
+/*
+ * Frames the walker counts.  imgid's policy makes ImageMagick reject a list
+ * of 1000 frames or more, so a longer GIF defers and fails there, however
+ * the output is requested.
+ */
+#define GIF_FRAMES_MAX		999
 
 /* LZW minimum code sizes that GIF encoders write: 2 to 8 bits. */
 #define GIF_CODE_SIZE_MIN	2

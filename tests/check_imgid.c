@@ -840,6 +840,38 @@ START_TEST(test_gif_walk_gamma_extension)
 END_TEST
 
 /*
+ * ImageMagick rejects a list of 1000 frames under imgid's policy, so the
+ * walker counts up to 999 and defers a longer GIF, unless only frame 0
+ * is requested.
+ */
+START_TEST(test_gif_walk_frame_limit)
+{
+	static const unsigned char image[] = { GIF_IMAGE };
+	static unsigned char	 gif[32 + 1000 * sizeof(image)];
+	struct probe_data	 pd;
+	size_t			 len;
+	int			 frames, i;
+
+	for (frames = 999; frames <= 1000; frames++) {
+		len = gif_build(gif, image, sizeof(image));
+		for (i = 1; i < frames; i++) {
+			memcpy(gif + len, image, sizeof(image));
+			len += sizeof(image);
+		}
+		gif[len++] = ';';
+		memset(&pd, 0, sizeof(pd));
+		ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 0),
+		    frames == 999 ? PROBE_OK : PROBE_DEFER);
+		ck_assert_uint_eq(pd.nframes, frames == 999 ? 999 : 0);
+		probe_free(&pd);
+		memset(&pd, 0, sizeof(pd));
+		ck_assert_int_eq(gif_probe_bytes(gif, len, &pd, 1), PROBE_OK);
+		probe_free(&pd);
+	}
+}
+END_TEST
+
+/*
  * A GIF larger than the first read: its second frame lies past 8 KiB, so
  * the probe must load the rest of the file to count it.
  */
@@ -1007,6 +1039,7 @@ probe_suite(void)
 	tcase_add_loop_test(tc, test_gif_walk_defers, 0,
 	    sizeof(gif_odd_cases) / sizeof(gif_odd_cases[0]));
 	tcase_add_test(tc, test_gif_walk_gamma_extension);
+	tcase_add_test(tc, test_gif_walk_frame_limit);
 	tcase_add_test(tc, test_gif_probe_large_file);
 	suite_add_tcase(s, tc);
 	return s;
