@@ -402,38 +402,46 @@ apply_orientation(const struct tiff *t, const struct exif_value *v,
 }
 
 /*
- * Set a resolution from a single rational "N/D".  Both parts are taken as
- * unsigned long, so a negative SRATIONAL part wraps as strtoul wraps it.
- * Return -1 for other shapes, such as a list, which ImageMagick's
- * ParseGeometry reads differently.
- * NOTE: identify 6.9.11 reads an SRATIONAL -5/3 as -1.67, so imgid
- * prints a different resolution for negative parts.
+ * Set a resolution the way ReadImage in ImageMagick 6.9.11
+ * (magick/constitute.c) does.  It formats the tag as text ("N/D",
+ * "N/D, N/D" or "N, N") and reads it with ParseGeometry, which clears
+ * rho and sigma and then takes the first number as rho and the number
+ * after the first '/' or ',' as sigma.  So a signed part keeps its sign,
+ * and one value that is not a rational gives no sigma.  The result is
+ * rho / sigma unless sigma is 0, but rho + sigma / 1000 whenever the text
+ * contains a comma, that is, whenever the tag has two or more values.
  */
-static int
+static void
 apply_resolution(const struct tiff *t, const struct exif_value *v,
     double *resolution)
 {
-	unsigned long	 num, den;
+	double	 rho, sigma = 0.0;
+	int	 rational = v->type == 5 || v->type == 10;
 
-	if ((v->type != 5 && v->type != 10) || v->count != 1)
-		return -1;
-	num = (unsigned long)component(t, v->type, v->bytes, 0);
-	den = (unsigned long)denominator(t, v->type, v->bytes, 0);
-	if (den != 0)
-		*resolution = (double)num / (double)den;
-	return 0;
+	if (v->count == 0)
+		return;
+	rho = (double)component(t, v->type, v->bytes, 0);
+	if (rational)
+		sigma = (double)denominator(t, v->type, v->bytes, 0);
+	else if (v->count > 1)
+		sigma = (double)component(t, v->type, v->bytes, 1);
+	if (v->count > 1)
+		*resolution = rho + sigma / 1000.0;
+	else if (sigma != 0.0)
+		*resolution = rho / sigma;
 }
 
 /*
- * Set the units when the value's text is "1", "2" or "3".
- * NOTE: identify 6.9.11 takes the first value of a list ("3, 1" gives
- * PixelsPerCentimeter), which imgid leaves unchanged.
+ * Set the units the way ReadImage in ImageMagick 6.9.11 does.  It matches
+ * the text up to the first comma or space against "1", "2" and "3", so
+ * the first value of a list counts.  A rational ("3/1"), a value out of
+ * range or an empty list leaves the units unchanged.
  */
 static void
 apply_units(const struct tiff *t, const struct exif_value *v,
     struct image *info)
 {
-	if (v->count != 1 || v->type == 5 || v->type == 10)
+	if (v->count == 0 || v->type == 5 || v->type == 10)
 		return;
 	switch (component(t, v->type, v->bytes, 0)) {
 	case 1:
@@ -469,12 +477,10 @@ exif_apply(const unsigned char *profile, size_t len, struct image *info)
 		return -1;
 	if (values[0].found && apply_orientation(&t, &values[0], info) != 0)
 		return -1;
-	if (values[1].found &&
-	    apply_resolution(&t, &values[1], &info->x_resolution) != 0)
-		return -1;
-	if (values[2].found &&
-	    apply_resolution(&t, &values[2], &info->y_resolution) != 0)
-		return -1;
+	if (values[1].found)
+		apply_resolution(&t, &values[1], &info->x_resolution);
+	if (values[2].found)
+		apply_resolution(&t, &values[2], &info->y_resolution);
 	if (values[3].found)
 		apply_units(&t, &values[3], info);
 	return 0;

@@ -497,7 +497,7 @@ make_exif_entry(unsigned char *p, unsigned tag, unsigned type,
 static const struct {
 	unsigned	 tag, type;
 	uint32_t	 count;
-	unsigned char	 value[16];
+	unsigned char	 value[24];
 	size_t		 value_len;
 	int		 status;	/* exif_apply's return */
 	int		 orientation;
@@ -521,14 +521,62 @@ static const struct {
 	{ 0x011a, 5, 1, { 44, 1, 0, 0, 1 }, 8, 0, 0, "", 300,
 	    UNITS_PER_INCH },
 	{ 0x011a, 5, 1, { 0 }, 8, 0, 0, "", 72, UNITS_PER_INCH },
-	{ 0x011a, 5, 2, { 44, 1, 0, 0, 1, 0, 0, 0, 44, 1, 0, 0, 1 }, 16, -1,
-	    0, "", 72, UNITS_PER_INCH },
-	{ 0x011a, 3, 1, { 44, 1 }, 2, -1, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 5, 1, { 0, 0, 0, 0, 5 }, 8, 0, 0, "", 0, UNITS_PER_INCH },
+	{ 0x011a, 5, 1, { 5 }, 8, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 5, 0, { 0 }, 0, 0, 0, "", 72, UNITS_PER_INCH },
+	/* SRATIONAL parts keep their sign: -5/3, 5/-3 and -5/-3. */
+	{ 0x011a, 10, 1, { 0xfb, 0xff, 0xff, 0xff, 3 }, 8, 0, 0, "",
+	    -1.6666666666666667407, UNITS_PER_INCH },
+	{ 0x011a, 10, 1, { 5, 0, 0, 0, 0xfd, 0xff, 0xff, 0xff }, 8, 0, 0, "",
+	    -1.6666666666666667407, UNITS_PER_INCH },
+	{ 0x011a, 10, 1, { 0xfb, 0xff, 0xff, 0xff, 0xfd, 0xff, 0xff, 0xff }, 8,
+	    0, 0, "", 1.6666666666666667407, UNITS_PER_INCH },
+	{ 0x011a, 10, 1, { 0xfb, 0xff, 0xff, 0xff }, 8, 0, 0, "", 72,
+	    UNITS_PER_INCH },
+	{ 0x011a, 5, 1, { 0xff, 0xff, 0xff, 0xff, 3 }, 8, 0, 0, "",
+	    1431655765, UNITS_PER_INCH },
+	/* Two or more values: the first number plus the second over 1000. */
+	{ 0x011a, 5, 2, { 44, 1, 0, 0, 1, 0, 0, 0, 72, 0, 0, 0, 1 }, 16, 0,
+	    0, "", 300.00099999999997635, UNITS_PER_INCH },
+	{ 0x011a, 5, 2, { 44, 1, 0, 0, 0, 0, 0, 0, 72, 0, 0, 0, 1 }, 16, 0,
+	    0, "", 300, UNITS_PER_INCH },
+	{ 0x011a, 10, 2, { 0xfb, 0xff, 0xff, 0xff, 3, 0, 0, 0, 72, 0, 0, 0,
+	    1 }, 16, 0, 0, "", -4.9969999999999998863, UNITS_PER_INCH },
+	{ 0x011a, 5, 3, { 1, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 1,
+	    0, 0, 0, 1 }, 24, 0, 0, "", 1.0029999999999998916,
+	    UNITS_PER_INCH },
+	{ 0x011a, 5, 2, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1,
+	    0, 0, 0, 1 }, 16, 0, 0, "", 4299262262.2950000763,
+	    UNITS_PER_INCH },
+	/* Integer types: one value gives no denominator, so no change. */
+	{ 0x011a, 3, 1, { 44, 1 }, 2, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 8, 1, { 0xfb, 0xff }, 2, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x011a, 3, 2, { 44, 1, 72, 0 }, 4, 0, 0, "", 300.07200000000000273,
+	    UNITS_PER_INCH },
+	{ 0x011a, 8, 2, { 0xfb, 0xff, 0xfd, 0xff }, 4, 0, 0, "",
+	    -5.0030000000000001137, UNITS_PER_INCH },
+	{ 0x011a, 1, 3, { 5, 3, 2 }, 3, 0, 0, "", 5.0030000000000001137,
+	    UNITS_PER_INCH },
 	{ 0x011a, 11, 1, { 0 }, 4, -1, 0, "", 72, UNITS_PER_INCH },
 	{ 0x0128, 3, 1, { 3 }, 2, 0, 0, "", 72, UNITS_PER_CENTIMETER },
 	{ 0x0128, 3, 1, { 1 }, 2, 0, 0, "", 72, UNITS_UNDEFINED },
+	{ 0x0128, 3, 1, { 0 }, 2, 0, 0, "", 72, UNITS_PER_INCH },
 	{ 0x0128, 3, 1, { 4 }, 2, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0128, 3, 0, { 0 }, 0, 0, 0, "", 72, UNITS_PER_INCH },
 	{ 0x0128, 5, 1, { 3, 0, 0, 0, 1 }, 8, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0128, 10, 1, { 3, 0, 0, 0, 1 }, 8, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0128, 5, 2, { 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1 }, 16, 0, 0,
+	    "", 72, UNITS_PER_INCH },
+	/* A list of units: the first value counts. */
+	{ 0x0128, 3, 2, { 3, 0, 1, 0 }, 4, 0, 0, "", 72,
+	    UNITS_PER_CENTIMETER },
+	{ 0x0128, 3, 2, { 1, 0, 3, 0 }, 4, 0, 0, "", 72, UNITS_UNDEFINED },
+	{ 0x0128, 3, 2, { 4, 0, 3, 0 }, 4, 0, 0, "", 72, UNITS_PER_INCH },
+	{ 0x0128, 4, 2, { 3, 0, 0, 0, 2 }, 8, 0, 0, "", 72,
+	    UNITS_PER_CENTIMETER },
+	{ 0x0128, 1, 3, { 1, 3, 2 }, 3, 0, 0, "", 72, UNITS_UNDEFINED },
+	{ 0x0128, 8, 1, { 3 }, 2, 0, 0, "", 72, UNITS_PER_CENTIMETER },
+	{ 0x0128, 8, 1, { 0xfe, 0xff }, 2, 0, 0, "", 72, UNITS_PER_INCH },
 };
 
 START_TEST(test_exif_value_shapes)
@@ -553,6 +601,26 @@ START_TEST(test_exif_value_shapes)
 }
 END_TEST
 
+/* YResolution is read like XResolution and sets only y_resolution. */
+START_TEST(test_exif_y_resolution_signed)
+{
+	static const unsigned char	 value[8] = {
+		0xfb, 0xff, 0xff, 0xff, 3, 0, 0, 0
+	};
+	unsigned char			 exif[64];
+	struct image			 info;
+	size_t				 len;
+
+	len = make_exif_entry(exif, 0x011b, 10, 1, value, sizeof(value));
+	memset(&info, 0, sizeof(info));
+	info.x_resolution = 72;
+	info.y_resolution = 72;
+	ck_assert_int_eq(exif_apply(exif, len, &info), 0);
+	ck_assert(info.x_resolution == 72);
+	ck_assert(info.y_resolution == -1.6666666666666667407);
+}
+END_TEST
+
 static Suite *
 exif_suite(void)
 {
@@ -567,6 +635,7 @@ exif_suite(void)
 	tcase_add_loop_test(tc, test_exif_orientation_values, 0, 10);
 	tcase_add_loop_test(tc, test_exif_value_shapes, 0,
 	    sizeof(exif_shapes) / sizeof(exif_shapes[0]));
+	tcase_add_test(tc, test_exif_y_resolution_signed);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -648,6 +717,37 @@ START_TEST(test_probe_resolution)
 	ck_assert_int_eq(probe_fixture("jpeg-exif-resolution.jpg", &pd),
 	    PROBE_OK);
 	ck_assert(pd.info.x_resolution == 300.0);
+}
+END_TEST
+
+/*
+ * EXIF resolution fixtures that the JPEG probe must read without
+ * ImageMagick, with the values identify 6.9.11 prints for %x %y %U.
+ */
+static const struct {
+	const char	*file;
+	double		 x_resolution, y_resolution;
+	enum image_units units;
+} exif_resolution_cases[] = {
+	{ "jpeg-exif-srational.jpg", -1.6666666666666667407,
+	    1.6666666666666667407, UNITS_PER_CENTIMETER },
+	{ "jpeg-exif-units-list.jpg", 300.00099999999997635, 300,
+	    UNITS_PER_CENTIMETER },
+	{ "jpeg-exif-resolution-edges.jpg", -5.0030000000000001137, 0,
+	    UNITS_PER_INCH },
+};
+
+START_TEST(test_probe_exif_resolution)
+{
+	struct probe_data	 pd;
+
+	ck_assert_int_eq(probe_fixture(exif_resolution_cases[_i].file, &pd),
+	    PROBE_OK);
+	ck_assert(pd.info.x_resolution ==
+	    exif_resolution_cases[_i].x_resolution);
+	ck_assert(pd.info.y_resolution ==
+	    exif_resolution_cases[_i].y_resolution);
+	ck_assert_int_eq(pd.info.units, exif_resolution_cases[_i].units);
 }
 END_TEST
 
@@ -1023,6 +1123,8 @@ probe_suite(void)
 	tcase_add_loop_test(tc, test_probe_fixture, 0,
 	    sizeof(probe_cases) / sizeof(probe_cases[0]));
 	tcase_add_test(tc, test_probe_resolution);
+	tcase_add_loop_test(tc, test_probe_exif_resolution, 0,
+	    sizeof(exif_resolution_cases) / sizeof(exif_resolution_cases[0]));
 	tcase_add_test(tc, test_probe_gif_frames);
 	tcase_add_test(tc, test_probe_gif_transparent_index);
 	tcase_add_loop_test(tc, test_probe_defers, 0,
