@@ -13,7 +13,7 @@
 #                  runs every case once, so a burst of load from another
 #                  process hits all cases alike.  The median is reported.
 #   BENCH_REPEAT   runs per round of a many-file case whose run took less
-#                  than 0.2 s (default 5), so that short runs, which one
+#                  than 0.5 s (default 5), so that short runs, which one
 #                  scheduling delay can double, get more samples
 #   BENCH_CALLS    runs of each one-call case per round (default 20)
 #   BENCH_PUBLISH  "yes": write the report into $SRCDIR/BENCHMARKS.md and
@@ -316,11 +316,11 @@ run_once() {
 }
 
 # Run a case once, and BENCH_REPEAT - 1 more times when that run took less
-# than 0.2 s.
+# than 0.5 s.
 run_short() {
 	run_once "$1" "$2"
 	out=$RESULTS/$(printf '%s' "$1" | tr / .)
-	[ "$(tail -n 1 "$out.ns")" -lt 200000000 ] || return 0
+	[ "$(tail -n 1 "$out.ns")" -lt 500000000 ] || return 0
 	repeat=1
 	while [ "$repeat" -lt "$BENCH_REPEAT" ]; do
 		run_once "$1" "$2"
@@ -597,7 +597,7 @@ report_many() {
 	echo "$(wc -l < fast.list) paths to $(ls src | wc -l) distinct files" \
 	    "from 16x16 to 4000x3000 (hard links), median of $BENCH_ROUNDS" \
 	    "rounds, with $BENCH_REPEAT runs per round of each command that" \
-	    "takes less than 0.2 s."
+	    "takes less than 0.5 s."
 	echo
 	many_table fast "$MANY_BASE"
 	for ext in png jpg gif; do
