@@ -110,6 +110,7 @@ void	 probe_free(struct probe_data *);
 int	 reader_fill(struct reader *);
 int	 reader_skip(struct reader *, uint64_t);
 const unsigned char *reader_load(struct reader *, uint64_t, size_t *);
+int	 reader_rewind(struct reader *);
 void	 probe_thread_end(void);
 
 /* png_probe.c */
@@ -144,8 +145,32 @@ enum probe_status gif_probe_bytes(const unsigned char *, size_t,
 	    struct probe_data *, int);
 
 /* jpeg_probe.c */
+/* The header facts up to the first SOS that a JPEG's description uses. */
+struct jpeg_header {
+	unsigned	 width;
+	unsigned	 height;
+	int		 precision;	/* bits per sample */
+	int		 components;
+	int		 color_space;	/* libjpeg's out_color_space, a JCS_ value */
+	int		 saw_jfif;	/* a JFIF APP0 */
+	int		 density_unit;	/* JFIF: 0 none, 1 inch, 2 centimetre */
+	unsigned	 x_density;	/* JFIF density, 1 without JFIF */
+	unsigned	 y_density;
+	int		 exif_count;	/* APP1 segments that start with "Exif" */
+	const unsigned char *exif;	/* data of the first, or NULL */
+	size_t		 exif_len;
+	unsigned char	*exif_copy;	/* the walker's copy of it, or NULL */
+	int		 g3fax;		/* an APP13 that starts with "G3FAX" */
+};
 int	 jpeg_probe_signature(const unsigned char *, size_t);
 enum probe_status jpeg_probe(struct reader *, struct probe_data *);
+enum probe_status jpeg_probe_libjpeg(struct reader *, struct probe_data *);
+enum probe_status jpeg_probe_header(const struct jpeg_header *,
+	    struct probe_data *);
+
+/* jpeg_walk.c: the markers before the first SOS, read without libjpeg. */
+int	 jpeg_walk(struct reader *, struct jpeg_header *);
+void	 jpeg_walk_free(struct jpeg_header *);
 
 /* exif.c: the TIFF structure inside an EXIF profile. */
 int	 exif_find_tag(const unsigned char *, size_t, unsigned, char *,

@@ -1,9 +1,10 @@
 /*
- * JPEG header probe through libjpeg-turbo: jpeg_read_header reads the
- * markers up to the first scan, keeping APP1 (EXIF) and the start of APP13
- * (Photoshop resources).  No coefficient is decoded.  The results mirror
- * ImageMagick 6.9.11's JPEG coder (coders/jpeg.c, ReadJPEGImage_) when it
- * pings, and ReadImage's use of EXIF afterwards.
+ * JPEG header probe: the markers up to the first scan, with APP1 (EXIF)
+ * and the start of APP13 (Photoshop resources).  The marker walker in
+ * jpeg_walk.c reads common files; libjpeg-turbo's jpeg_read_header reads
+ * every file that the walker is not sure of.  No coefficient is decoded.
+ * The results mirror ImageMagick 6.9.11's JPEG coder (coders/jpeg.c,
+ * ReadJPEGImage_) when it pings, and ReadImage's use of EXIF afterwards.
  */
 #include "config.h"
 
@@ -114,29 +115,36 @@ jpeg_probe_term_source(j_decompress_ptr cinfo)
 }
 
 /*
- * Check the saved markers: one EXIF APP1 at most (ImageMagick joins
- * several into one profile), and no "G3FAX" Photoshop block, which turns
- * the image into Lab.  Return -1 to defer.
+ * Copy the header facts from the decompressor and its saved markers.
+ * hdr->exif points into the image pool, which jpeg_abort_decompress frees.
  */
-static int
-jpeg_probe_markers(j_decompress_ptr cinfo, struct image *info)
+static void
+jpeg_probe_collect(j_decompress_ptr cinfo, struct jpeg_header *hdr)
 {
-	jpeg_saved_marker_ptr	 m, exif = NULL;
+	jpeg_saved_marker_ptr	 m;
 
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->width = cinfo->image_width;
+	hdr->height = cinfo->image_height;
+	hdr->precision = cinfo->data_precision;
+	hdr->components = cinfo->num_components;
+	hdr->color_space = cinfo->out_color_space;
+	hdr->saw_jfif = cinfo->saw_JFIF_marker;
+	hdr->density_unit = cinfo->density_unit;
+	hdr->x_density = cinfo->X_density;
+	hdr->y_density = cinfo->Y_density;
 	for (m = cinfo->marker_list; m != NULL; m = m->next) {
 		if (m->marker == JPEG_APP13 && m->data_length >= 5 &&
 		    memcmp(m->data, "G3FAX", 5) == 0)
-			return -1;
+			hdr->g3fax = 1;
 		if (m->marker != JPEG_APP1 || m->data_length <= 4 ||
 		    strncasecmp((const char *)m->data, "exif", 4) != 0)
 			continue;
-		if (exif != NULL)
-			return -1;
-		exif = m;
+		if (hdr->exif_count++ == 0) {
+			hdr->exif = m->data;
+			hdr->exif_len = m->data_length;
+		}
 	}
-	if (exif == NULL)
-		return 0;
-	return exif_apply(exif->data, exif->data_length, info);
 }
 
 /* Copy a name into a fixed-size field, more cheaply than snprintf. */
@@ -151,13 +159,19 @@ jpeg_probe_copy(char *field, size_t size, const char *name)
 	field[len] = '\0';
 }
 
-/* Fill info from the decompressor's header fields. */
-static enum probe_status
-jpeg_probe_describe(j_decompress_ptr cinfo, struct image *info)
+/*
+ * Fill info from the header facts, as ImageMagick's ping does, whichever
+ * reader found them.  Defer a "G3FAX" Photoshop block, which turns the
+ * image into Lab, and more than one EXIF APP1, which ImageMagick joins
+ * into one profile.
+ */
+enum probe_status
+jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
 {
+	struct image	*info = &pd->info;
 	const char	*colorspace;
 
-	switch (cinfo->out_color_space) {
+	switch (hdr->color_space) {
 	case JCS_GRAYSCALE:
 		colorspace = "Gray";
 		break;
@@ -170,29 +184,31 @@ jpeg_probe_describe(j_decompress_ptr cinfo, struct image *info)
 	default:
 		return PROBE_DEFER;
 	}
-	if (cinfo->data_precision != 8)
+	if (hdr->precision != 8 || hdr->g3fax || hdr->exif_count > 1)
 		return PROBE_DEFER;
 	jpeg_probe_copy(info->magick, sizeof(info->magick), "JPEG");
 	jpeg_probe_copy(info->colorspace, sizeof(info->colorspace), colorspace);
 	jpeg_probe_copy(info->compression, sizeof(info->compression), "JPEG");
-	info->columns = info->page_width = cinfo->image_width;
-	info->rows = info->page_height = cinfo->image_height;
+	info->columns = info->page_width = hdr->width;
+	info->rows = info->page_height = hdr->height;
 	info->depth = 8;
-	if (cinfo->out_color_space == JCS_GRAYSCALE) {
+	if (hdr->color_space == JCS_GRAYSCALE) {
 		jpeg_probe_copy(info->type, sizeof(info->type), "Grayscale");
 		info->pseudo_class = 1;
 		info->colors = 256;
 	}
-	if (cinfo->saw_JFIF_marker && cinfo->X_density != 1 &&
-	    cinfo->Y_density != 1) {
-		info->x_resolution = cinfo->X_density;
-		info->y_resolution = cinfo->Y_density;
-		if (cinfo->density_unit == 1)
+	if (hdr->saw_jfif && hdr->x_density != 1 && hdr->y_density != 1) {
+		info->x_resolution = hdr->x_density;
+		info->y_resolution = hdr->y_density;
+		if (hdr->density_unit == 1)
 			info->units = UNITS_PER_INCH;
-		else if (cinfo->density_unit == 2)
+		else if (hdr->density_unit == 2)
 			info->units = UNITS_PER_CENTIMETER;
 	}
-	return jpeg_probe_markers(cinfo, info) == 0 ? PROBE_OK : PROBE_DEFER;
+	if (hdr->exif != NULL && exif_apply(hdr->exif, hdr->exif_len, info) != 0)
+		return PROBE_DEFER;
+	pd->default_line_ok = 1;
+	return PROBE_OK;
 }
 
 /* Destroy a thread's decompressor when the thread exits. */
@@ -255,18 +271,18 @@ jpeg_probe_get(void)
 }
 
 /*
- * Read the header with this thread's decompressor.  jpeg_abort_decompress
- * after every file, also after a longjmp, frees the saved markers and
- * makes the object ready for the next file.
+ * Read the header with this thread's decompressor, from the reader's
+ * current byte.  jpeg_abort_decompress after every file, also after a
+ * longjmp, frees the saved markers and makes the object ready for the
+ * next file.
  */
 enum probe_status
-jpeg_probe(struct reader *rd, struct probe_data *pd)
+jpeg_probe_libjpeg(struct reader *rd, struct probe_data *pd)
 {
 	struct jpeg_probe_state	*st;
+	struct jpeg_header	 hdr;
 	enum probe_status	 status;
 
-	if (pd->info.file_size < JPEG_SIZE_MIN)
-		return PROBE_DEFER;
 	if ((st = jpeg_probe_get()) == NULL)
 		return PROBE_DEFER;
 	st->rd = rd;
@@ -278,11 +294,33 @@ jpeg_probe(struct reader *rd, struct probe_data *pd)
 		return PROBE_DEFER;
 	}
 	status = PROBE_DEFER;
-	if (jpeg_read_header(&st->cinfo, TRUE) == JPEG_HEADER_OK)
-		status = jpeg_probe_describe(&st->cinfo, &pd->info);
-	if (status == PROBE_OK)
-		pd->default_line_ok = 1;
+	if (jpeg_read_header(&st->cinfo, TRUE) == JPEG_HEADER_OK) {
+		jpeg_probe_collect(&st->cinfo, &hdr);
+		status = jpeg_probe_header(&hdr, pd);
+	}
 	jpeg_abort_decompress(&st->cinfo);
 	st->rd = NULL;
 	return status;
+}
+
+/*
+ * Read the header with the marker walker, or with libjpeg from the first
+ * byte again when the walker is unsure.
+ */
+enum probe_status
+jpeg_probe(struct reader *rd, struct probe_data *pd)
+{
+	struct jpeg_header	 hdr;
+	enum probe_status	 status;
+
+	if (pd->info.file_size < JPEG_SIZE_MIN)
+		return PROBE_DEFER;
+	if (jpeg_walk(rd, &hdr) == 0) {
+		status = jpeg_probe_header(&hdr, pd);
+		jpeg_walk_free(&hdr);
+		return status;
+	}
+	if (reader_rewind(rd) == -1)
+		return PROBE_DEFER;
+	return jpeg_probe_libjpeg(rd, pd);
 }

@@ -10,7 +10,6 @@
 
 #include <setjmp.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <png.h>
 
@@ -182,21 +181,6 @@ png_probe_libpng(struct reader *rd, struct probe_data *pd)
 	return status;
 }
 
-/* Put the reader back at the start of the file after the walker gave up. */
-static int
-png_probe_rewind(struct reader *rd)
-{
-	if (rd->offset == 0) {
-		rd->pos = 0;
-		return 0;
-	}
-	if (lseek(rd->fd, 0, SEEK_SET) == -1)
-		return -1;
-	rd->offset = 0;
-	rd->pos = rd->len = 0;
-	return reader_fill(rd) > 0 ? 0 : -1;
-}
-
 enum probe_status
 png_probe(struct reader *rd, struct probe_data *pd)
 {
@@ -204,7 +188,7 @@ png_probe(struct reader *rd, struct probe_data *pd)
 
 	if (png_walk(rd, &hdr) == 0)
 		return png_probe_header(&hdr, pd);
-	if (png_probe_rewind(rd) == -1)
+	if (reader_rewind(rd) == -1)
 		return PROBE_DEFER;
 	return png_probe_libpng(rd, pd);
 }

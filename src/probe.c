@@ -148,6 +148,24 @@ reader_load(struct reader *rd, uint64_t size, size_t *lenp)
 	return load_data;
 }
 
+/*
+ * Put the reader back at the start of the file, after a walker gave up,
+ * for the library that reads the same format.
+ */
+int
+reader_rewind(struct reader *rd)
+{
+	if (rd->offset == 0) {
+		rd->pos = 0;
+		return 0;
+	}
+	if (lseek(rd->fd, 0, SEEK_SET) == -1)
+		return -1;
+	rd->offset = 0;
+	rd->pos = rd->len = 0;
+	return reader_fill(rd) > 0 ? 0 : -1;
+}
+
 /* Free what the probes keep between files in the calling thread. */
 void
 probe_thread_end(void)

@@ -1558,6 +1558,463 @@ png_walk_suite(void)
 	return s;
 }
 
+/*
+ * Read fd from its first byte with the marker walker (walk) or with
+ * libjpeg.  Return the probe status, or -1 when the walker gives the file
+ * to libjpeg.
+ */
+static int
+jpeg_read_with(int fd, int walk, struct probe_data *pd)
+{
+	struct jpeg_header	 hdr;
+	struct reader		 rd;
+	int			 status;
+
+	memset(pd, 0, sizeof(*pd));
+	memset(&rd, 0, sizeof(rd));
+	rd.fd = fd;
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	reader_fill(&rd);
+	if (!walk)
+		return jpeg_probe_libjpeg(&rd, pd);
+	if (jpeg_walk(&rd, &hdr) == -1)
+		return -1;
+	status = jpeg_probe_header(&hdr, pd);
+	jpeg_walk_free(&hdr);
+	return status;
+}
+
+/*
+ * Compare the walker with libjpeg on fd.  Return 1 when the walker read
+ * the file itself, 0 when it gave the file to libjpeg.  Either way
+ * jpeg_probe must agree with libjpeg alone, except that it defers files
+ * under ImageMagick's minimum size.
+ */
+static int
+jpeg_compare_paths(int fd, const char *name)
+{
+	struct probe_data	 walked, read, probed;
+	struct reader		 rd;
+	struct stat		 sb;
+	int			 walk_status, libjpeg_status;
+
+	walk_status = jpeg_read_with(fd, 1, &walked);
+	libjpeg_status = jpeg_read_with(fd, 0, &read);
+	if (walk_status != -1) {
+		ck_assert_msg(walk_status == libjpeg_status,
+		    "%s: walker status %d, libjpeg status %d", name,
+		    walk_status, libjpeg_status);
+		png_assert_same(&walked, &read, name);
+	}
+	ck_assert_int_eq(fstat(fd, &sb), 0);
+	memset(&probed, 0, sizeof(probed));
+	probed.info.file_size = (uint64_t)sb.st_size;
+	memset(&rd, 0, sizeof(rd));
+	rd.fd = fd;
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	reader_fill(&rd);
+	if (sb.st_size < 107) {
+		ck_assert_int_eq(jpeg_probe(&rd, &probed), PROBE_DEFER);
+		return walk_status != -1;
+	}
+	ck_assert_msg((int)jpeg_probe(&rd, &probed) == libjpeg_status,
+	    "%s: jpeg_probe and libjpeg differ in status", name);
+	probed.info.file_size = 0;
+	png_assert_same(&probed, &read, name);
+	return walk_status != -1;
+}
+
+struct jpeg_segment {
+	const char	*data;
+	size_t		 len;
+};
+
+#define SEG(s)		{ s, sizeof(s) - 1 }
+#define J_SOI		SEG("\xff\xd8")
+#define J_JFIF		SEG("\xff\xe0\0\x10JFIF\0\1\1\1\0\x48\0\x48\0\0")
+#define Q64		"\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1" \
+			"\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1" \
+			"\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1\1"
+#define J_DQT		SEG("\xff\xdb\0\x43\0" Q64)
+#define J_DHT		SEG("\xff\xc4\0\x14\0\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")
+#define J_SOF_RGB	SEG("\xff\xc0\0\x11\x08\0\x2e\0\x46\3\1\x22\0\2\x11\0" \
+			    "\3\x11\0")
+#define J_SOF_GRAY	SEG("\xff\xc0\0\x0b\x08\0\x2e\0\x46\1\1\x11\0")
+#define J_SOF_CMYK	SEG("\xff\xc0\0\x14\x08\0\x2e\0\x46\4\1\x11\0\2\x11\0" \
+			    "\3\x11\0\4\x11\0")
+#define J_SOS_RGB	SEG("\xff\xda\0\x0c\3\1\0\2\x11\3\x11\0\x3f\0")
+#define J_SOS_GRAY	SEG("\xff\xda\0\x08\1\1\0\0\x3f\0")
+#define J_SOS_CMYK	SEG("\xff\xda\0\x0e\4\1\0\2\0\3\0\4\0\0\x3f\0")
+/* EXIF with orientation 6, big-endian. */
+#define J_EXIF		SEG("\xff\xe1\0\x22" "Exif\0\0MM\0\x2a\0\0\0\x08\0\1" \
+			    "\x01\x12\0\3\0\0\0\1\0\6\0\0\0\0\0\0")
+#define J_ADOBE(t)	SEG("\xff\xee\0\x0e" "Adobe\0\x64\0\0\0\0" t)
+#define J_END		{ NULL, 0 }
+
+/*
+ * Small JPEGs up to the first SOS, followed by padding and EOI.  walker
+ * is 0 when the walker must read the file itself and -1 when it must give
+ * the file to libjpeg.
+ */
+static const struct {
+	const char		*name;
+	struct jpeg_segment	 seg[9];
+	int			 walker;
+} jpeg_cases[] = {
+	{ "baseline RGB", { J_SOI, J_JFIF, J_DQT, J_SOF_RGB, J_DHT,
+	    J_SOS_RGB, J_END }, 0 },
+	{ "gray", { J_SOI, J_JFIF, J_DQT, J_SOF_GRAY, J_DHT, J_SOS_GRAY,
+	    J_END }, 0 },
+	{ "CMYK", { J_SOI, J_DQT, J_SOF_CMYK, J_DHT, J_SOS_CMYK, J_END }, 0 },
+	{ "CMYK Adobe 0", { J_SOI, J_ADOBE("\0"), J_DQT, J_SOF_CMYK,
+	    J_SOS_CMYK, J_END }, 0 },
+	{ "YCCK Adobe 2", { J_SOI, J_ADOBE("\2"), J_DQT, J_SOF_CMYK,
+	    J_SOS_CMYK, J_END }, 0 },
+	{ "RGB Adobe 0", { J_SOI, J_ADOBE("\0"), J_DQT, J_SOF_RGB,
+	    J_SOS_RGB, J_END }, 0 },
+	{ "JFIF before odd Adobe", { J_SOI, J_JFIF, J_ADOBE("\5"), J_DQT,
+	    J_SOF_RGB, J_SOS_RGB, J_END }, 0 },
+	{ "ids R G B", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x11\x08\0\x2e\0\x46\3R\x11\0G\x11\0B\x11\0"),
+	    SEG("\xff\xda\0\x0c\3R\0G\0B\0\0\x3f\0"), J_END }, 0 },
+	{ "EXIF", { J_SOI, J_EXIF, J_DQT, J_SOF_RGB, J_SOS_RGB, J_END }, 0 },
+	{ "exif lower case", { J_SOI,
+	    SEG("\xff\xe1\0\x10" "exif\0\0MM\0\x2a\0\0\0\x08"), J_DQT,
+	    J_SOF_RGB, J_SOS_RGB, J_END }, 0 },
+	{ "progressive", { J_SOI, J_JFIF, J_DQT,
+	    SEG("\xff\xc2\0\x11\x08\0\x2e\0\x46\3\1\x22\0\2\x11\0\3\x11\0"),
+	    SEG("\xff\xda\0\x0c\3\1\0\2\0\3\0\0\0\1"), J_END }, 0 },
+	{ "extended", { J_SOI, J_DQT,
+	    SEG("\xff\xc1\0\x11\x08\0\x2e\0\x46\3\1\x22\0\2\x11\0\3\x11\0"),
+	    J_SOS_RGB, J_END }, 0 },
+	{ "COM APP2 DRI", { J_SOI, SEG("\xff\xfe\0\5abc"),
+	    SEG("\xff\xe2\0\6ICC\0"), SEG("\xff\xdd\0\4\0\x10"), J_DQT,
+	    J_SOF_RGB, J_SOS_RGB, J_END }, 0 },
+	{ "fill bytes", { J_SOI, SEG("\xff\xff\xff"), J_DQT, J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, 0 },
+	{ "16-bit DQT", { J_SOI, SEG("\xff\xdb\0\x83\x10" Q64 Q64),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, 0 },
+	{ "JFIF 1x1 cm", { J_SOI,
+	    SEG("\xff\xe0\0\x10JFIF\0\1\2\2\0\1\0\1\0\0"), J_DQT, J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, 0 },
+	{ "G3FAX", { J_SOI, SEG("\xff\xed\0\x09G3FAX\0\0"), J_DQT,
+	    J_SOF_RGB, J_SOS_RGB, J_END }, 0 },
+	{ "byte before marker", { J_SOI, J_DQT, SEG("\0"), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "stuffed zero", { J_SOI, J_DQT, SEG("\xff\0"), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "JPG marker", { J_SOI, J_DQT, SEG("\xff\xc8\0\2"), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "DNL", { J_SOI, J_DQT, SEG("\xff\xdc\0\4\0\1"), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "RST0", { J_SOI, J_DQT, SEG("\xff\xd0"), J_SOF_GRAY, J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "DAC", { J_SOI, J_DQT, SEG("\xff\xcc\0\4\0\x10"), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "lossless SOF3", { J_SOI, J_DQT,
+	    SEG("\xff\xc3\0\x0b\x08\0\x2e\0\x46\1\1\x11\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "arithmetic SOF9", { J_SOI, J_DQT,
+	    SEG("\xff\xc9\0\x0b\x08\0\x2e\0\x46\1\1\x11\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "two SOF", { J_SOI, J_DQT, J_SOF_GRAY, J_SOF_GRAY, J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "two SOI", { J_SOI, J_SOI, J_DQT, J_SOF_GRAY, J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "EOI before SOS", { J_SOI, J_DQT, J_SOF_GRAY, SEG("\xff\xd9"),
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "SOS before SOF", { J_SOI, J_DQT, J_SOS_GRAY, J_SOF_GRAY,
+	    J_END }, -1 },
+	{ "SOF length", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0c\x08\0\x2e\0\x46\1\1\x11\0\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "SOS length", { J_SOI, J_DQT, J_SOF_GRAY,
+	    SEG("\xff\xda\0\x09\1\1\0\0\x3f\0\0"), J_END }, -1 },
+	{ "DQT length", { J_SOI, SEG("\xff\xdb\0\x44\0" Q64 "\0"),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "DQT short", { J_SOI, SEG("\xff\xdb\0\x42\0" Q64), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "DQT index 4", { J_SOI, SEG("\xff\xdb\0\x43\4" Q64), J_SOF_GRAY,
+	    J_SOS_GRAY, J_END }, -1 },
+	{ "DQT precision 2", { J_SOI, SEG("\xff\xdb\0\x83\x20" Q64 Q64),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "DQT table missing", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0b\x08\0\x2e\0\x46\1\1\x11\1"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "DHT counts over 256", { J_SOI, J_DQT,
+	    SEG("\xff\xc4\0\x13\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\xff\xff"),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "DHT index 0x14", { J_SOI, J_DQT,
+	    SEG("\xff\xc4\0\x14\x14\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "DHT index 0x20", { J_SOI, J_DQT,
+	    SEG("\xff\xc4\0\x14\x20\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "DHT length", { J_SOI, J_DQT,
+	    SEG("\xff\xc4\0\x15\0\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "DRI length", { J_SOI, SEG("\xff\xdd\0\5\0\x10\0"), J_DQT,
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "segment length 1", { J_SOI, SEG("\xff\xfe\0\1"), J_DQT,
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "SOS id not in SOF", { J_SOI, J_DQT, J_SOF_GRAY,
+	    SEG("\xff\xda\0\x08\1\2\0\0\x3f\0"), J_END }, -1 },
+	{ "SOS id repeated", { J_SOI, J_DQT, J_SOF_RGB,
+	    SEG("\xff\xda\0\x0a\2\1\0\1\0\0\x3f\0"), J_END }, -1 },
+	{ "SOS ids out of order", { J_SOI, J_DQT, J_SOF_RGB,
+	    SEG("\xff\xda\0\x0a\2\3\0\2\0\0\x3f\0"), J_END }, -1 },
+	{ "SOF ids repeated", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x11\x08\0\x2e\0\x46\3\1\x22\0\1\x11\0\3\x11\0"),
+	    SEG("\xff\xda\0\x08\1\3\0\0\x3f\0"), J_END }, -1 },
+	{ "width 0", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0b\x08\0\x2e\0\0\1\1\x11\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "height 0", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0b\x08\0\0\0\x46\1\1\x11\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "width 65501", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0b\x08\0\x2e\xff\xdd\1\1\x11\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "precision 12", { J_SOI, J_DQT,
+	    SEG("\xff\xc1\0\x0b\x0c\0\x2e\0\x46\1\1\x11\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "2 components", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0e\x08\0\x2e\0\x46\2\1\x11\0\2\x11\0"),
+	    SEG("\xff\xda\0\x0a\2\1\0\2\0\0\x3f\0"), J_END }, -1 },
+	{ "sampling 0", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0b\x08\0\x2e\0\x46\1\1\x10\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "sampling 5", { J_SOI, J_DQT,
+	    SEG("\xff\xc0\0\x0b\x08\0\x2e\0\x46\1\1\x51\0"), J_SOS_GRAY,
+	    J_END }, -1 },
+	{ "JFIF version 2", { J_SOI,
+	    SEG("\xff\xe0\0\x10JFIF\0\2\1\1\0\x48\0\x48\0\0"), J_DQT,
+	    J_SOF_GRAY, J_SOS_GRAY, J_END }, -1 },
+	{ "RGB Adobe 3", { J_SOI, J_ADOBE("\3"), J_DQT, J_SOF_RGB,
+	    J_SOS_RGB, J_END }, -1 },
+	{ "CMYK Adobe 1", { J_SOI, J_ADOBE("\1"), J_DQT, J_SOF_CMYK,
+	    J_SOS_CMYK, J_END }, -1 },
+	{ "two EXIF", { J_SOI, J_EXIF, J_EXIF, J_DQT, J_SOF_RGB, J_SOS_RGB,
+	    J_END }, -1 },
+};
+
+/* Append the segments, then 80 bytes of scan data and EOI. */
+static void
+jpeg_build(struct buf *b, const struct jpeg_segment *seg)
+{
+	static const char	 scan[80];
+	int			 k;
+
+	for (k = 0; seg[k].data != NULL; k++)
+		buf_add(b, seg[k].data, seg[k].len);
+	buf_add(b, scan, sizeof(scan));
+	buf_add(b, "\xff\xd9", 2);
+}
+
+START_TEST(test_jpeg_walk_cases)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 fd, walked;
+
+	jpeg_build(&b, jpeg_cases[_i].seg);
+	fd = png_temp_file(&b);
+	buf_free(&b);
+	walked = jpeg_compare_paths(fd, jpeg_cases[_i].name);
+	ck_assert_msg(walked == (jpeg_cases[_i].walker == 0),
+	    "%s: walker %s the file", jpeg_cases[_i].name,
+	    walked ? "read" : "gave up on");
+	close(fd);
+}
+END_TEST
+
+/* The values that the walker finds in the baseline, EXIF and G3FAX cases. */
+START_TEST(test_jpeg_walk_values)
+{
+	struct buf		 b = { NULL, 0, 0 };
+	struct probe_data	 pd;
+	int			 fd;
+
+	jpeg_build(&b, jpeg_cases[0].seg);
+	fd = png_temp_file(&b);
+	ck_assert_int_eq(jpeg_read_with(fd, 1, &pd), PROBE_OK);
+	ck_assert_uint_eq(pd.info.columns, 70);
+	ck_assert_uint_eq(pd.info.rows, 46);
+	ck_assert_str_eq(pd.info.colorspace, "sRGB");
+	ck_assert(pd.info.x_resolution == 72);
+	ck_assert_int_eq(pd.info.units, UNITS_PER_INCH);
+	close(fd);
+	b.len = 0;
+	jpeg_build(&b, jpeg_cases[8].seg);
+	fd = png_temp_file(&b);
+	ck_assert_int_eq(jpeg_read_with(fd, 1, &pd), PROBE_OK);
+	ck_assert_int_eq(pd.info.orientation, 6);
+	close(fd);
+	b.len = 0;
+	jpeg_build(&b, jpeg_cases[16].seg);
+	fd = png_temp_file(&b);
+	ck_assert_int_eq(jpeg_read_with(fd, 1, &pd), PROBE_DEFER);
+	close(fd);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_jpeg_walk_truncated)
+{
+	struct buf		 b = { NULL, 0, 0 };
+	struct probe_data	 pd;
+	size_t			 cut, whole, header;
+	int			 fd;
+
+	jpeg_build(&b, jpeg_cases[8].seg);
+	whole = b.len;
+	/* The header ends with the SOS segment, before the scan data. */
+	header = whole - 82;
+	for (cut = 0; cut < whole; cut++) {
+		b.len = cut;
+		fd = png_temp_file(&b);
+		if (cut < header)
+			ck_assert_msg(jpeg_read_with(fd, 1, &pd) == -1,
+			    "file cut at %zu was read by the walker", cut);
+		else
+			ck_assert_msg(jpeg_read_with(fd, 1, &pd) == PROBE_OK,
+			    "file cut at %zu was not read", cut);
+		jpeg_compare_paths(fd, "truncated");
+		close(fd);
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/*
+ * Segments past the reader's 8 KiB buffer: an EXIF APP1 longer than the
+ * buffer, which the walker copies, and a short EXIF APP1 in the buffer
+ * followed by a long COM, which the walker skips with a seek after it
+ * copies the EXIF data out of the buffer.  Then a long COM before an
+ * unknown marker, so that jpeg_probe must seek back for libjpeg.
+ */
+START_TEST(test_jpeg_walk_past_buffer)
+{
+	static unsigned char	 big[20004];
+	static const struct jpeg_segment exif = J_EXIF, dqt = J_DQT;
+	struct buf		 b = { NULL, 0, 0 };
+	struct probe_data	 pd;
+	int			 fd, i;
+
+	memcpy(big, "\xff\xe1\x4e\x22" "Exif\0\0MM\0\x2a\0\0\0\x08\0\1"
+	    "\x01\x12\0\3\0\0\0\1\0\x08\0\0\0\0\0\0", 36);
+	for (i = 0; i < 3; i++) {
+		buf_add(&b, "\xff\xd8", 2);
+		if (i == 0) {
+			buf_add(&b, big, 20004);
+		} else {
+			buf_add(&b, exif.data, exif.len);
+			buf_add(&b, "\xff\xfe\x4e\x22", 4);
+			buf_add(&b, big + 4, 20000);
+		}
+		if (i == 2)
+			buf_add(&b, "\xff\xc8\0\2", 4);
+		buf_add(&b, dqt.data, dqt.len);
+		jpeg_build(&b, (const struct jpeg_segment[]){ J_SOF_RGB,
+		    J_SOS_RGB, J_END });
+		fd = png_temp_file(&b);
+		ck_assert_int_eq(jpeg_compare_paths(fd, "long segment"),
+		    i < 2);
+		if (i < 2) {
+			ck_assert_int_eq(jpeg_read_with(fd, 0, &pd), PROBE_OK);
+			ck_assert_int_eq(pd.info.orientation, i == 0 ? 8 : 6);
+		} else
+			ck_assert_int_eq(jpeg_read_with(fd, 0, &pd),
+			    PROBE_DEFER);
+		close(fd);
+		b.len = 0;
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/* Fixtures that the walker must read itself, without libjpeg. */
+static const char *const jpeg_walked_fixtures[] = {
+	"jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg",
+	"jpeg-cmyk.jpg", "jpeg-orientation6.jpg", "jpeg-exif-bigendian.jpg",
+	"jpeg-exif-thumbnail.jpg", "jpeg-jfif-300dpi.jpg", "jpeg-xmp.jpg"
+};
+
+START_TEST(test_jpeg_walk_fixture)
+{
+	const char	*dir = getenv("FIXTURES");
+	char		 path[4096];
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : "fixtures",
+	    jpeg_walked_fixtures[_i]);
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "cannot open %s",
+	    path);
+	ck_assert_msg(jpeg_compare_paths(fd, path) == 1,
+	    "%s: the walker gave the file to libjpeg", path);
+	close(fd);
+}
+END_TEST
+
+/* Compare the two JPEG readers on every file in dir, and return the count. */
+static int
+jpeg_compare_directory(const char *dir, int *walked)
+{
+	struct dirent	*d;
+	DIR		*dp;
+	char		 path[4096];
+	int		 fd, count = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((d = readdir(dp)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if ((fd = open(path, O_RDONLY)) == -1)
+			continue;
+		*walked += jpeg_compare_paths(fd, path);
+		count++;
+		close(fd);
+	}
+	closedir(dp);
+	return count;
+}
+
+/*
+ * Every fixture, and the JPEG fuzzer's corpus when make fuzz has made
+ * one: where the walker reads a file, libjpeg must find the same facts.
+ */
+START_TEST(test_jpeg_walk_differential)
+{
+	const char	*dir = getenv("FIXTURES");
+	int		 files, walked = 0;
+
+	files = jpeg_compare_directory(dir != NULL ? dir : "fixtures",
+	    &walked);
+	ck_assert_int_gt(files, 0);
+	ck_assert_int_ge(walked, (int)(sizeof(jpeg_walked_fixtures) /
+	    sizeof(jpeg_walked_fixtures[0])));
+	jpeg_compare_directory("tests/fuzz/corpus-jpeg", &walked);
+}
+END_TEST
+
+static Suite *
+jpeg_walk_suite(void)
+{
+	Suite	*s = suite_create("jpeg_walk");
+	TCase	*tc = tcase_create("walker against libjpeg");
+
+	tcase_add_loop_test(tc, test_jpeg_walk_cases, 0,
+	    sizeof(jpeg_cases) / sizeof(jpeg_cases[0]));
+	tcase_add_test(tc, test_jpeg_walk_values);
+	tcase_add_test(tc, test_jpeg_walk_truncated);
+	tcase_add_test(tc, test_jpeg_walk_past_buffer);
+	tcase_add_loop_test(tc, test_jpeg_walk_fixture, 0,
+	    sizeof(jpeg_walked_fixtures) / sizeof(jpeg_walked_fixtures[0]));
+	tcase_add_test(tc, test_jpeg_walk_differential);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 int
 main(void)
 {
@@ -1569,6 +2026,7 @@ main(void)
 	srunner_add_suite(runner, exif_suite());
 	srunner_add_suite(runner, probe_suite());
 	srunner_add_suite(runner, png_walk_suite());
+	srunner_add_suite(runner, jpeg_walk_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
