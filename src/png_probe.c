@@ -65,13 +65,17 @@ png_probe_error(png_structp png, png_const_charp msg)
  * page geometry (vpAg, caNv) or the profiles (exIf, an early spelling of
  * eXIf that libpng does not know) make the probe defer.  libpng consumes
  * eXIf itself, so ImageMagick 6.9.11 never reads it, and neither does imgid.
+ * An unknown critical chunk (first letter upper case) also defers.
+ * ImageMagick's callback returns 0 for it, so libpng fails with
+ * "unhandled critical chunk" and identify fails even with -ping.
  */
 static int
 png_probe_unknown(png_structp png, png_unknown_chunkp chunk)
 {
 	struct png_probe_state	*st = png_get_user_chunk_ptr(png);
 
-	if (memcmp(chunk->name, "vpAg", 4) == 0 ||
+	if ((chunk->name[0] & 0x20) == 0 ||
+	    memcmp(chunk->name, "vpAg", 4) == 0 ||
 	    memcmp(chunk->name, "caNv", 4) == 0 ||
 	    memcmp(chunk->name, "exIf", 4) == 0)
 		st->odd_chunk = 1;
