@@ -161,7 +161,11 @@ struct jpeg_header {
 	size_t		 exif_len;
 	unsigned char	*exif_copy;	/* the walker's copy of it, or NULL */
 	int		 g3fax;		/* an APP13 that starts with "G3FAX" */
+	int		 xmp;		/* an APP1 that ImageMagick takes for XMP */
 };
+/* Bytes of an APP1 that jpeg_xmp_segment compares. */
+#define JPEG_XMP_PREFIX_LEN	27
+int	 jpeg_xmp_segment(const unsigned char *, size_t);
 int	 jpeg_probe_signature(const unsigned char *, size_t);
 enum probe_status jpeg_probe(struct reader *, struct probe_data *);
 enum probe_status jpeg_probe_libjpeg(struct reader *, struct probe_data *);

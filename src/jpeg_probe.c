@@ -17,6 +17,9 @@
 
 #include "imgid.h"
 
+/* ImageMagick 6.9.11's ReadProfile compares this prefix in any case. */
+#define XMP_NAMESPACE		"http://ns.adobe.com/xap/1.0"
+
 /* ImageMagick rejects smaller files as "insufficient image data". */
 #define JPEG_SIZE_MIN		107
 #define JPEG_APP1		(JPEG_APP0 + 1)
@@ -48,6 +51,18 @@ int
 jpeg_probe_signature(const unsigned char *p, size_t len)
 {
 	return len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff;
+}
+
+/*
+ * Return 1 when ImageMagick names an APP1 of len bytes at p "xmp": longer
+ * than 28 bytes, and starting with XMP_NAMESPACE.  p must have at least
+ * JPEG_XMP_PREFIX_LEN bytes when len is long enough.
+ */
+int
+jpeg_xmp_segment(const unsigned char *p, size_t len)
+{
+	return len > 28 && strncasecmp((const char *)p, XMP_NAMESPACE,
+	    JPEG_XMP_PREFIX_LEN) == 0;
 }
 
 static void
@@ -137,6 +152,9 @@ jpeg_probe_collect(j_decompress_ptr cinfo, struct jpeg_header *hdr)
 		if (m->marker == JPEG_APP13 && m->data_length >= 5 &&
 		    memcmp(m->data, "G3FAX", 5) == 0)
 			hdr->g3fax = 1;
+		if (m->marker == JPEG_APP1 &&
+		    jpeg_xmp_segment(m->data, m->data_length))
+			hdr->xmp = 1;
 		if (m->marker != JPEG_APP1 || m->data_length <= 4 ||
 		    strncasecmp((const char *)m->data, "exif", 4) != 0)
 			continue;
@@ -163,7 +181,10 @@ jpeg_probe_copy(char *field, size_t size, const char *name)
  * Fill info from the header facts, as ImageMagick's ping does, whichever
  * reader found them.  Defer a "G3FAX" Photoshop block, which turns the
  * image into Lab, and more than one EXIF APP1, which ImageMagick joins
- * into one profile.
+ * into one profile.  Defer XMP too, because ImageMagick parses it with
+ * libxml2 and warns "CorruptImageProfile" when it is not well-formed XML,
+ * even with -ping.
+ * NOTE: every JPEG with XMP therefore costs an ImageMagick read.
  */
 enum probe_status
 jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
@@ -184,7 +205,8 @@ jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
 	default:
 		return PROBE_DEFER;
 	}
-	if (hdr->precision != 8 || hdr->g3fax || hdr->exif_count > 1)
+	if (hdr->precision != 8 || hdr->g3fax || hdr->exif_count > 1 ||
+	    hdr->xmp)
 		return PROBE_DEFER;
 	jpeg_probe_copy(info->magick, sizeof(info->magick), "JPEG");
 	jpeg_probe_copy(info->colorspace, sizeof(info->colorspace), colorspace);

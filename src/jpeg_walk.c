@@ -339,18 +339,22 @@ jpeg_walk_app0(struct jpeg_walk_state *st, size_t len)
  * The first APP1 that starts with "Exif" in any case is the EXIF profile:
  * in the reader's buffer when it fits there, else copied.  ImageMagick
  * joins several EXIF segments into one profile, which imgid does not
- * read, so a second one goes to libjpeg and then to ImageMagick.
+ * read, so a second one goes to libjpeg and then to ImageMagick.  An XMP
+ * APP1 is only noted, because jpeg_probe_header defers it.
  */
 static int
 jpeg_walk_app1(struct jpeg_walk_state *st, size_t len)
 {
 	struct jpeg_header	*hdr = st->hdr;
 	struct reader		*rd = st->rd;
-	unsigned char		 head[4], *copy;
+	unsigned char		 head[JPEG_XMP_PREFIX_LEN], *copy;
+	size_t			 n;
 
 	if (len <= 4)
 		return jpeg_walk_skip(st, len);
 	if (rd->len - rd->pos >= len) {
+		if (jpeg_xmp_segment(rd->buf + rd->pos, len))
+			hdr->xmp = 1;
 		if (strncasecmp((const char *)rd->buf + rd->pos, "exif", 4) != 0)
 			return jpeg_walk_skip(st, len);
 		if (hdr->exif_count++ > 0)
@@ -361,16 +365,19 @@ jpeg_walk_app1(struct jpeg_walk_state *st, size_t len)
 		rd->pos += len;
 		return 0;
 	}
-	if (jpeg_walk_read(st, head, sizeof(head)) == -1)
+	n = len < sizeof(head) ? len : sizeof(head);
+	if (jpeg_walk_read(st, head, n) == -1)
 		return -1;
+	if (jpeg_xmp_segment(head, len))
+		hdr->xmp = 1;
 	if (strncasecmp((const char *)head, "exif", 4) != 0)
-		return jpeg_walk_skip(st, len - sizeof(head));
+		return jpeg_walk_skip(st, len - n);
 	if (hdr->exif_count++ > 0 || (copy = malloc(len)) == NULL)
 		return -1;
 	hdr->exif = hdr->exif_copy = copy;
 	hdr->exif_len = len;
-	memcpy(copy, head, sizeof(head));
-	return jpeg_walk_read(st, copy + sizeof(head), len - sizeof(head));
+	memcpy(copy, head, n);
+	return jpeg_walk_read(st, copy + n, len - n);
 }
 
 /* A Photoshop APP13 that starts with "G3FAX" makes ImageMagick use Lab. */

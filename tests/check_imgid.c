@@ -1932,6 +1932,50 @@ START_TEST(test_jpeg_walk_past_buffer)
 }
 END_TEST
 
+/*
+ * XMP APP1 segments, which ImageMagick validates with libxml2 and warns
+ * about even with -ping: both readers must defer them, in the buffer and
+ * past its end.  A segment of exactly the 28 namespace bytes is not XMP
+ * to ImageMagick, and stays with the fast path.
+ */
+START_TEST(test_jpeg_walk_xmp)
+{
+	static const char	 xmp[] = "\xff\xe1\x01\x2e"
+	    "HTTP://ns.adobe.com/xap/1.0/\0<broken";
+	static const char	 prefix_only[] = "\xff\xe1\0\x1e"
+	    "http://ns.adobe.com/xap/1.0/";
+	static unsigned char	 com[8004], app1[304];
+	static const struct jpeg_segment dqt = J_DQT;
+	struct buf		 b = { NULL, 0, 0 };
+	struct probe_data	 pd;
+	int			 fd, i;
+
+	memcpy(com, "\xff\xfe\x1f\x42", 4);
+	memcpy(app1, xmp, sizeof(xmp) - 1);
+	for (i = 0; i < 3; i++) {
+		buf_add(&b, "\xff\xd8", 2);
+		if (i == 1)
+			buf_add(&b, com, sizeof(com));
+		if (i < 2)
+			buf_add(&b, app1, sizeof(app1));
+		else
+			buf_add(&b, prefix_only, sizeof(prefix_only) - 1);
+		buf_add(&b, dqt.data, dqt.len);
+		jpeg_build(&b, (const struct jpeg_segment[]){ J_SOF_RGB,
+		    J_SOS_RGB, J_END });
+		fd = png_temp_file(&b);
+		ck_assert_int_eq(jpeg_compare_paths(fd, "XMP segment"), 1);
+		ck_assert_int_eq(jpeg_read_with(fd, 1, &pd),
+		    i < 2 ? PROBE_DEFER : PROBE_OK);
+		ck_assert_int_eq(jpeg_read_with(fd, 0, &pd),
+		    i < 2 ? PROBE_DEFER : PROBE_OK);
+		close(fd);
+		b.len = 0;
+	}
+	buf_free(&b);
+}
+END_TEST
+
 /* Fixtures that the walker must read itself, without libjpeg. */
 static const char *const jpeg_walked_fixtures[] = {
 	"jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg",
@@ -2005,6 +2049,7 @@ jpeg_walk_suite(void)
 	tcase_add_loop_test(tc, test_jpeg_walk_cases, 0,
 	    sizeof(jpeg_cases) / sizeof(jpeg_cases[0]));
 	tcase_add_test(tc, test_jpeg_walk_values);
+	tcase_add_test(tc, test_jpeg_walk_xmp);
 	tcase_add_test(tc, test_jpeg_walk_truncated);
 	tcase_add_test(tc, test_jpeg_walk_past_buffer);
 	tcase_add_loop_test(tc, test_jpeg_walk_fixture, 0,
