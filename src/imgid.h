@@ -162,10 +162,14 @@ struct jpeg_header {
 	unsigned char	*exif_copy;	/* the walker's copy of it, or NULL */
 	int		 g3fax;		/* an APP13 that starts with "G3FAX" */
 	int		 xmp;		/* an APP1 that ImageMagick takes for XMP */
+	int		 photoshop;	/* an APP13 of Photoshop resources */
 };
 /* Bytes of an APP1 that jpeg_xmp_segment compares. */
 #define JPEG_XMP_PREFIX_LEN	27
 int	 jpeg_xmp_segment(const unsigned char *, size_t);
+/* Bytes of an APP13 that jpeg_photoshop_segment compares. */
+#define JPEG_PHOTOSHOP_PREFIX_LEN	10
+int	 jpeg_photoshop_segment(const unsigned char *, size_t);
 int	 jpeg_probe_signature(const unsigned char *, size_t);
 enum probe_status jpeg_probe(struct reader *, struct probe_data *);
 enum probe_status jpeg_probe_libjpeg(struct reader *, struct probe_data *);

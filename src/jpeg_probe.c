@@ -65,6 +65,19 @@ jpeg_xmp_segment(const unsigned char *p, size_t len)
 	    JPEG_XMP_PREFIX_LEN) == 0;
 }
 
+/*
+ * Return 1 when ImageMagick's ReadIPTCProfile keeps an APP13 of len bytes
+ * at p as its "8bim" profile: longer than 14 bytes, and starting with
+ * "Photoshop " in any case.  p must have at least JPEG_PHOTOSHOP_PREFIX_LEN
+ * bytes when len is long enough.
+ */
+int
+jpeg_photoshop_segment(const unsigned char *p, size_t len)
+{
+	return len > 14 && strncasecmp((const char *)p, "Photoshop ",
+	    JPEG_PHOTOSHOP_PREFIX_LEN) == 0;
+}
+
 static void
 jpeg_probe_error_exit(j_common_ptr cinfo)
 {
@@ -152,6 +165,10 @@ jpeg_probe_collect(j_decompress_ptr cinfo, struct jpeg_header *hdr)
 		if (m->marker == JPEG_APP13 && m->data_length >= 5 &&
 		    memcmp(m->data, "G3FAX", 5) == 0)
 			hdr->g3fax = 1;
+		if (m->marker == JPEG_APP13 &&
+		    m->data_length >= JPEG_PHOTOSHOP_PREFIX_LEN &&
+		    jpeg_photoshop_segment(m->data, m->original_length))
+			hdr->photoshop = 1;
 		if (m->marker == JPEG_APP1 &&
 		    jpeg_xmp_segment(m->data, m->data_length))
 			hdr->xmp = 1;
@@ -183,8 +200,10 @@ jpeg_probe_copy(char *field, size_t size, const char *name)
  * image into Lab, and more than one EXIF APP1, which ImageMagick joins
  * into one profile.  Defer XMP too, because ImageMagick parses it with
  * libxml2 and warns "CorruptImageProfile" when it is not well-formed XML,
- * even with -ping.
- * NOTE: every JPEG with XMP therefore costs an ImageMagick read.
+ * even with -ping.  Defer Photoshop resources, from which ImageMagick
+ * takes the resolution (resource 0x03ED) and EXIF, XMP and ICC profiles.
+ * NOTE: every JPEG with XMP or Photoshop resources therefore costs an
+ * ImageMagick read.
  */
 enum probe_status
 jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
@@ -206,7 +225,7 @@ jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
 		return PROBE_DEFER;
 	}
 	if (hdr->precision != 8 || hdr->g3fax || hdr->exif_count > 1 ||
-	    hdr->xmp)
+	    hdr->xmp || hdr->photoshop)
 		return PROBE_DEFER;
 	jpeg_probe_copy(info->magick, sizeof(info->magick), "JPEG");
 	jpeg_probe_copy(info->colorspace, sizeof(info->colorspace), colorspace);
@@ -286,7 +305,7 @@ jpeg_probe_get(void)
 	st->src.term_source = jpeg_probe_term_source;
 	st->cinfo.src = &st->src;
 	jpeg_save_markers(&st->cinfo, JPEG_APP1, 0xffff);
-	jpeg_save_markers(&st->cinfo, JPEG_APP13, 5);
+	jpeg_save_markers(&st->cinfo, JPEG_APP13, JPEG_PHOTOSHOP_PREFIX_LEN);
 	st->created = 1;
 	jpeg_probe_register(st);
 	return st;

@@ -380,19 +380,23 @@ jpeg_walk_app1(struct jpeg_walk_state *st, size_t len)
 	return jpeg_walk_read(st, copy + n, len - n);
 }
 
-/* A Photoshop APP13 that starts with "G3FAX" makes ImageMagick use Lab. */
+/*
+ * An APP13 that starts with "G3FAX" makes ImageMagick use Lab, and one
+ * that jpeg_photoshop_segment accepts carries Photoshop resources.
+ */
 static int
 jpeg_walk_app13(struct jpeg_walk_state *st, size_t len)
 {
-	unsigned char	 p[5];
+	unsigned char	 p[JPEG_PHOTOSHOP_PREFIX_LEN];
+	size_t		 n = len < sizeof(p) ? len : sizeof(p);
 
-	if (len < sizeof(p))
-		return jpeg_walk_skip(st, len);
-	if (jpeg_walk_read(st, p, sizeof(p)) == -1)
+	if (jpeg_walk_read(st, p, n) == -1)
 		return -1;
-	if (memcmp(p, "G3FAX", sizeof(p)) == 0)
+	if (n >= 5 && memcmp(p, "G3FAX", 5) == 0)
 		st->hdr->g3fax = 1;
-	return jpeg_walk_skip(st, len - sizeof(p));
+	if (jpeg_photoshop_segment(p, len))
+		st->hdr->photoshop = 1;
+	return jpeg_walk_skip(st, len - n);
 }
 
 /* An Adobe APP14 sets the colour transform, and a later one replaces it. */

@@ -1976,6 +1976,45 @@ START_TEST(test_jpeg_walk_xmp)
 }
 END_TEST
 
+/*
+ * Photoshop resources in APP13, from which ImageMagick takes the
+ * resolution: both readers must defer them.  A segment of 14 bytes or
+ * fewer is not kept by ImageMagick, and stays with the fast path.
+ */
+START_TEST(test_jpeg_walk_photoshop)
+{
+	static const struct jpeg_segment resolution = SEG("\xff\xed\0\x2c"
+	    "photoshop 3.0\0" "8BIM\x03\xed\0\0\0\0\0\x10"
+	    "\x01\x2c\0\0\0\1\0\1\0\x96\0\0\0\1\0\1");
+	static const struct jpeg_segment short_block = SEG("\xff\xed\0\x10"
+	    "Photoshop 3.0\0");
+	static const struct jpeg_segment dqt = J_DQT;
+	struct buf		 b = { NULL, 0, 0 };
+	struct probe_data	 pd;
+	int			 fd, i;
+
+	for (i = 0; i < 2; i++) {
+		buf_add(&b, "\xff\xd8", 2);
+		if (i == 0)
+			buf_add(&b, resolution.data, resolution.len);
+		else
+			buf_add(&b, short_block.data, short_block.len);
+		buf_add(&b, dqt.data, dqt.len);
+		jpeg_build(&b, (const struct jpeg_segment[]){ J_SOF_RGB,
+		    J_SOS_RGB, J_END });
+		fd = png_temp_file(&b);
+		ck_assert_int_eq(jpeg_compare_paths(fd, "Photoshop APP13"), 1);
+		ck_assert_int_eq(jpeg_read_with(fd, 1, &pd),
+		    i == 0 ? PROBE_DEFER : PROBE_OK);
+		ck_assert_int_eq(jpeg_read_with(fd, 0, &pd),
+		    i == 0 ? PROBE_DEFER : PROBE_OK);
+		close(fd);
+		b.len = 0;
+	}
+	buf_free(&b);
+}
+END_TEST
+
 /* Fixtures that the walker must read itself, without libjpeg. */
 static const char *const jpeg_walked_fixtures[] = {
 	"jpeg-baseline.jpg", "jpeg-progressive.jpg", "jpeg-gray.jpg",
@@ -2050,6 +2089,7 @@ jpeg_walk_suite(void)
 	    sizeof(jpeg_cases) / sizeof(jpeg_cases[0]));
 	tcase_add_test(tc, test_jpeg_walk_values);
 	tcase_add_test(tc, test_jpeg_walk_xmp);
+	tcase_add_test(tc, test_jpeg_walk_photoshop);
 	tcase_add_test(tc, test_jpeg_walk_truncated);
 	tcase_add_test(tc, test_jpeg_walk_past_buffer);
 	tcase_add_loop_test(tc, test_jpeg_walk_fixture, 0,
