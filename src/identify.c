@@ -152,7 +152,8 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	probe_free(&pd);
 	r->have_info = 0;
 	magick_identify(opt, op->arg, literal && !name_is_plain(op->arg) ?
-	    fd : -1, opt->batch, pd.svg && !op->magick_only, op->geometry, r);
+	    fd : -1, opt->batch, pd.svg && !op->magick_only, op->geometry,
+	    pd.decode_differs, r);
 	close(fd);
 }
 
@@ -169,7 +170,7 @@ identify_operand(const struct options *opt, const char *arg, struct result *r)
 		return;
 	}
 	if (strcmp(op.path, "-") == 0)
-		magick_identify(opt, arg, -1, 0, 0, op.geometry, r);
+		magick_identify(opt, arg, -1, 0, 0, op.geometry, 0, r);
 	else
 		identify_parsed(opt, &op, 0, r);
 	path_free(&op);

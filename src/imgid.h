@@ -94,6 +94,7 @@ struct probe_data {
 	int		 exif_count;	/* EXIF segments seen */
 	int		 default_line_ok; /* header alone gives identify's line */
 	int		 svg;		/* ImageMagick would take it for SVG */
+	int		 decode_differs; /* a decode reads facts a ping does not */
 };
 /* Buffered reads from the start of a file, shared by the fast probes. */
 struct reader {
@@ -128,7 +129,11 @@ struct png_header {
 	uint32_t	 res_x;		/* pHYs pixels per unit */
 	uint32_t	 res_y;
 	int		 unit;		/* pHYs unit: 1 is the metre */
+	int		 raw_profile;	/* text keyed "Raw profile type ..." */
 };
+/* ImageMagick reads text with a keyword starting with these 17 bytes. */
+#define PNG_RAW_PROFILE		"Raw profile type "
+#define PNG_RAW_PROFILE_LEN	17
 int	 png_probe_signature(const unsigned char *, size_t);
 enum probe_status png_probe(struct reader *, struct probe_data *);
 enum probe_status png_probe_libpng(struct reader *, struct probe_data *);
@@ -206,7 +211,7 @@ void	 describe_line(const struct image *, const struct format_names *,
 /* magick.c: the loadable MagickWand module. */
 int	 magick_load(const struct options *, struct result *);
 void	 magick_identify(const struct options *, const char *, int, int,
-	    int, int, struct result *);
+	    int, int, int, struct result *);
 const char *magick_version(const struct options *);
 int	 magick_within_limits(uint64_t, uint64_t);
 

@@ -138,7 +138,8 @@ magick_message(void *context, enum magick_severity severity,
  */
 void
 magick_identify(const struct options *opt, const char *name, int fd,
-    int first_frame, int msvg, int geometry, struct result *r)
+    int first_frame, int msvg, int geometry, int decode_differs,
+    struct result *r)
 {
 	struct magick_request	 req;
 	struct magick_reply	 reply;
@@ -153,10 +154,12 @@ magick_identify(const struct options *opt, const char *name, int fd,
 	req.verbose = opt->verbose;
 	/*
 	 * identify decodes pixels whenever an option other than -ping is
-	 * given.  Ping anyway when the requested escapes cannot tell.
+	 * given.  Ping anyway when the requested escapes cannot tell, unless
+	 * the probe found facts that only a decode reads.
 	 */
 	req.would_decode = opt->decode;
 	req.ping = !opt->decode || (opt->format != NULL && !geometry &&
+	    !decode_differs &&
 	    !opt->verbose &&
 	    format_ping_safe(opt->format));
 	req.msvg = msvg;

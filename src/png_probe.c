@@ -89,6 +89,8 @@ png_probe_collect(png_structp png, png_infop pi, struct png_header *hdr)
 	png_uint_32	 width, height, res_x, res_y;
 	int		 depth, color, unit;
 	png_colorp	 palette;
+	png_textp	 text;
+	int		 num_text, i;
 
 	memset(hdr, 0, sizeof(*hdr));
 	png_get_IHDR(png, pi, &width, &height, &depth, &color, NULL, NULL,
@@ -106,6 +108,11 @@ png_probe_collect(png_structp png, png_infop pi, struct png_header *hdr)
 	hdr->trns = png_get_valid(png, pi, PNG_INFO_tRNS) != 0;
 	if (color == PNG_COLOR_TYPE_PALETTE)
 		png_get_PLTE(png, pi, &palette, &hdr->num_palette);
+	if (png_get_text(png, pi, &text, &num_text) > 0)
+		for (i = 0; i < num_text; i++)
+			if (strncmp(text[i].key, PNG_RAW_PROFILE,
+			    PNG_RAW_PROFILE_LEN) == 0)
+				hdr->raw_profile = 1;
 	if (png_get_pHYs(png, pi, &res_x, &res_y, &unit)) {
 		hdr->phys = 1;
 		hdr->res_x = res_x;
@@ -114,7 +121,15 @@ png_probe_collect(png_structp png, png_infop pi, struct png_header *hdr)
 	}
 }
 
-/* Fill info from the header facts, as ImageMagick's ping does. */
+/*
+ * Fill info from the header facts, as ImageMagick's ping does.  Defer
+ * text keyed "Raw profile type ...", which ImageMagick turns into
+ * profiles only when it decodes, so that an EXIF profile there sets the
+ * orientation and resolution, and mark the file so that ImageMagick
+ * decodes it when identify would.
+ * NOTE: such text after the first IDAT is never seen here, so imgid
+ * prints the header's facts where identify reads the profile.
+ */
 enum probe_status
 png_probe_header(const struct png_header *hdr, struct probe_data *pd)
 {
@@ -122,7 +137,9 @@ png_probe_header(const struct png_header *hdr, struct probe_data *pd)
 	int		 color = hdr->color, depth = hdr->depth;
 	int		 gray;
 
-	if (hdr->gamma > LINEAR_GAMMA_MIN || hdr->offs)
+	if (hdr->raw_profile)
+		pd->decode_differs = 1;
+	if (hdr->gamma > LINEAR_GAMMA_MIN || hdr->offs || hdr->raw_profile)
 		return PROBE_DEFER;
 	gray = color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA;
 	snprintf(info->magick, sizeof(info->magick), "PNG");

@@ -411,13 +411,27 @@ png_walk_keyword(const unsigned char *p, uint32_t len)
 	return (int)(end - p);
 }
 
+/* Note a keyword that names one of ImageMagick's raw profiles. */
+static void
+png_walk_raw_profile(struct png_walk_state *st, const unsigned char *p,
+    int keyword_len)
+{
+	if (keyword_len >= PNG_RAW_PROFILE_LEN &&
+	    memcmp(p, PNG_RAW_PROFILE, PNG_RAW_PROFILE_LEN) == 0)
+		st->hdr->raw_profile = 1;
+}
+
 /* Text with a keyword of 1 to 79 bytes, which libpng does not check. */
 static int
 png_walk_text(struct png_walk_state *st, const unsigned char *p,
     uint32_t len)
 {
-	(void)st;
-	return png_walk_keyword(p, len) == -1 ? -1 : 0;
+	int	 k;
+
+	if ((k = png_walk_keyword(p, len)) == -1)
+		return -1;
+	png_walk_raw_profile(st, p, k);
+	return 0;
 }
 
 /*
@@ -434,7 +448,6 @@ png_walk_itxt(struct png_walk_state *st, const unsigned char *p,
 	uint32_t		 avail = len < WALK_KEEP ? len : WALK_KEEP;
 	int			 k;
 
-	(void)st;
 	if ((k = png_walk_keyword(p, len)) == -1 || (uint32_t)k + 5 > avail)
 		return -1;
 	if (p[k + 1] != 0 || p[k + 2] != 0)
@@ -445,6 +458,7 @@ png_walk_itxt(struct png_walk_state *st, const unsigned char *p,
 		return -1;
 	if (memchr(end + 1, '\0', (size_t)(p + avail - (end + 1))) == NULL)
 		return -1;
+	png_walk_raw_profile(st, p, k);
 	return 0;
 }
 

@@ -1427,6 +1427,40 @@ START_TEST(test_png_walk_crc_error)
 }
 END_TEST
 
+/*
+ * Text keyed "Raw profile type ...", which ImageMagick turns into a
+ * profile when it decodes: both readers must defer it, and a keyword
+ * that differs in case stays with the fast path.
+ */
+START_TEST(test_png_walk_raw_profile)
+{
+	static const char *const keywords[] = {
+		"Raw profile type exif\0\nexif\n       4\n45786966\n",
+		"raw profile type exif\0\nexif\n       4\n45786966\n"
+	};
+	struct buf		 b = { NULL, 0, 0 };
+	struct probe_data	 pd;
+	int			 fd, i;
+
+	for (i = 0; i < 2; i++) {
+		buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
+		png_add_chunk(&b, "IHDR", IHDR_RGB8, 13);
+		png_add_chunk(&b, "tEXt", keywords[i], 46);
+		png_add_be32(&b, 0);
+		buf_add(&b, "IDAT", 4);
+		fd = png_temp_file(&b);
+		ck_assert_int_eq(png_compare_paths(fd, "raw profile"), 1);
+		ck_assert_int_eq(png_read_with(fd, 1, &pd),
+		    i == 0 ? PROBE_DEFER : PROBE_OK);
+		ck_assert_int_eq(png_read_with(fd, 0, &pd),
+		    i == 0 ? PROBE_DEFER : PROBE_OK);
+		close(fd);
+		b.len = 0;
+	}
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_png_walk_truncated)
 {
 	struct probe_data	 pd;
@@ -1548,6 +1582,7 @@ png_walk_suite(void)
 	tcase_add_loop_test(tc, test_png_walk_cases, 0,
 	    sizeof(walk_cases) / sizeof(walk_cases[0]));
 	tcase_add_test(tc, test_png_walk_crc_error);
+	tcase_add_test(tc, test_png_walk_raw_profile);
 	tcase_add_test(tc, test_png_walk_truncated);
 	tcase_add_test(tc, test_png_walk_past_buffer);
 	tcase_add_loop_test(tc, test_png_walk_fixture, 0,
