@@ -129,11 +129,12 @@ struct png_header {
 	uint32_t	 res_x;		/* pHYs pixels per unit */
 	uint32_t	 res_y;
 	int		 unit;		/* pHYs unit: 1 is the metre */
-	int		 raw_profile;	/* text keyed "Raw profile type ..." */
+	int		 raw_profile;	/* text that png_decoded_text accepts */
 };
 /* ImageMagick reads text with a keyword starting with these 17 bytes. */
 #define PNG_RAW_PROFILE		"Raw profile type "
 #define PNG_RAW_PROFILE_LEN	17
+int	 png_decoded_text(const char *, size_t);
 int	 png_probe_signature(const unsigned char *, size_t);
 enum probe_status png_probe(struct reader *, struct probe_data *);
 enum probe_status png_probe_libpng(struct reader *, struct probe_data *);

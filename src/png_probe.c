@@ -10,6 +10,7 @@
 
 #include <setjmp.h>
 #include <string.h>
+#include <strings.h>
 
 #include <png.h>
 
@@ -28,6 +29,21 @@ int
 png_probe_signature(const unsigned char *p, size_t len)
 {
 	return len >= 8 && png_sig_cmp(p, 0, 8) == 0;
+}
+
+/*
+ * Return 1 for a text keyword of len bytes that changes ImageMagick's
+ * output once it decodes: a raw profile, or an "exif:" or "tiff:"
+ * property, from which ReadImage takes the orientation and resolution.
+ */
+int
+png_decoded_text(const char *key, size_t len)
+{
+	if (len >= PNG_RAW_PROFILE_LEN &&
+	    memcmp(key, PNG_RAW_PROFILE, PNG_RAW_PROFILE_LEN) == 0)
+		return 1;
+	return len >= 5 && (strncasecmp(key, "exif:", 5) == 0 ||
+	    strncasecmp(key, "tiff:", 5) == 0);
 }
 
 static void
@@ -110,8 +126,8 @@ png_probe_collect(png_structp png, png_infop pi, struct png_header *hdr)
 		png_get_PLTE(png, pi, &palette, &hdr->num_palette);
 	if (png_get_text(png, pi, &text, &num_text) > 0)
 		for (i = 0; i < num_text; i++)
-			if (strncmp(text[i].key, PNG_RAW_PROFILE,
-			    PNG_RAW_PROFILE_LEN) == 0)
+			if (png_decoded_text(text[i].key,
+			    strlen(text[i].key)))
 				hdr->raw_profile = 1;
 	if (png_get_pHYs(png, pi, &res_x, &res_y, &unit)) {
 		hdr->phys = 1;
@@ -123,10 +139,9 @@ png_probe_collect(png_structp png, png_infop pi, struct png_header *hdr)
 
 /*
  * Fill info from the header facts, as ImageMagick's ping does.  Defer
- * text keyed "Raw profile type ...", which ImageMagick turns into
- * profiles only when it decodes, so that an EXIF profile there sets the
- * orientation and resolution, and mark the file so that ImageMagick
- * decodes it when identify would.
+ * the text that png_decoded_text accepts, which ImageMagick reads only
+ * when it decodes, and mark the file so that ImageMagick decodes it when
+ * identify would.
  * NOTE: such text after the first IDAT is never seen here, so imgid
  * prints the header's facts where identify reads the profile.
  */

@@ -411,13 +411,12 @@ png_walk_keyword(const unsigned char *p, uint32_t len)
 	return (int)(end - p);
 }
 
-/* Note a keyword that names one of ImageMagick's raw profiles. */
+/* Note a keyword that png_decoded_text accepts. */
 static void
 png_walk_raw_profile(struct png_walk_state *st, const unsigned char *p,
     int keyword_len)
 {
-	if (keyword_len >= PNG_RAW_PROFILE_LEN &&
-	    memcmp(p, PNG_RAW_PROFILE, PNG_RAW_PROFILE_LEN) == 0)
+	if (png_decoded_text((const char *)p, (size_t)keyword_len))
 		st->hdr->raw_profile = 1;
 }
 

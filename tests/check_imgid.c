@@ -1428,21 +1428,22 @@ START_TEST(test_png_walk_crc_error)
 END_TEST
 
 /*
- * Text keyed "Raw profile type ...", which ImageMagick turns into a
- * profile when it decodes: both readers must defer it, and a keyword
- * that differs in case stays with the fast path.
+ * Text keyed "Raw profile type ..." or "exif:...", which ImageMagick
+ * reads when it decodes: both readers must defer it.  A raw profile
+ * keyword that differs in case stays with the fast path.
  */
 START_TEST(test_png_walk_raw_profile)
 {
 	static const char *const keywords[] = {
 		"Raw profile type exif\0\nexif\n       4\n45786966\n",
-		"raw profile type exif\0\nexif\n       4\n45786966\n"
+		"raw profile type exif\0\nexif\n       4\n45786966\n",
+		"EXIF:Orientation\0" "6                            "
 	};
 	struct buf		 b = { NULL, 0, 0 };
 	struct probe_data	 pd;
 	int			 fd, i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
 		png_add_chunk(&b, "IHDR", IHDR_RGB8, 13);
 		png_add_chunk(&b, "tEXt", keywords[i], 46);
@@ -1451,9 +1452,9 @@ START_TEST(test_png_walk_raw_profile)
 		fd = png_temp_file(&b);
 		ck_assert_int_eq(png_compare_paths(fd, "raw profile"), 1);
 		ck_assert_int_eq(png_read_with(fd, 1, &pd),
-		    i == 0 ? PROBE_DEFER : PROBE_OK);
+		    i != 1 ? PROBE_DEFER : PROBE_OK);
 		ck_assert_int_eq(png_read_with(fd, 0, &pd),
-		    i == 0 ? PROBE_DEFER : PROBE_OK);
+		    i != 1 ? PROBE_DEFER : PROBE_OK);
 		close(fd);
 		b.len = 0;
 	}
