@@ -138,9 +138,15 @@ identify_parsed(const struct options *opt, const struct operand *op,
 	names.magick_filename = op->arg;
 	names.filename = op->path;
 	first_only = op->frames != NULL && strcmp(op->frames, "0") == 0;
+	/*
+	 * Under -regard-warnings, ImageMagick reads a file with XMP, because
+	 * a warning about malformed XMP then fails it.  Without the option,
+	 * the warning changes neither standard output nor the exit status.
+	 */
 	if (probe_file(fd, size, first_only, &pd) == PROBE_OK &&
 	    !op->magick_only && (pd.nframes == 0 || op->frames == NULL ||
-	    first_only) && probe_within_limits(&pd)) {
+	    first_only) && probe_within_limits(&pd) &&
+	    !(pd.unchecked_xmp && opt->regard_warnings)) {
 		r->info = pd.info;
 		r->have_info = 1;
 		if (identify_fast(r, &pd, &names, started, cpu_started) == 0) {

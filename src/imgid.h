@@ -95,6 +95,7 @@ struct probe_data {
 	int		 default_line_ok; /* header alone gives identify's line */
 	int		 svg;		/* ImageMagick would take it for SVG */
 	int		 decode_differs; /* a decode reads facts a ping does not */
+	int		 unchecked_xmp;	/* XMP that ImageMagick would validate */
 };
 /* Buffered reads from the start of a file, shared by the fast probes. */
 struct reader {

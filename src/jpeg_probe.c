@@ -198,12 +198,12 @@ jpeg_probe_copy(char *field, size_t size, const char *name)
  * Fill info from the header facts, as ImageMagick's ping does, whichever
  * reader found them.  Defer a "G3FAX" Photoshop block, which turns the
  * image into Lab, and more than one EXIF APP1, which ImageMagick joins
- * into one profile.  Defer XMP too, because ImageMagick parses it with
- * libxml2 and warns "CorruptImageProfile" when it is not well-formed XML,
- * even with -ping.  Defer Photoshop resources, from which ImageMagick
+ * into one profile.  Defer Photoshop resources, from which ImageMagick
  * takes the resolution (resource 0x03ED) and EXIF, XMP and ICC profiles.
- * NOTE: every JPEG with XMP or Photoshop resources therefore costs an
- * ImageMagick read.
+ * NOTE: every JPEG with Photoshop resources therefore costs an ImageMagick
+ * read.  XMP only marks pd: ImageMagick parses it with libxml2 and warns
+ * "CorruptImageProfile" when it is not well-formed XML, even with -ping,
+ * which changes the exit status under -regard-warnings alone.
  */
 enum probe_status
 jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
@@ -225,8 +225,9 @@ jpeg_probe_header(const struct jpeg_header *hdr, struct probe_data *pd)
 		return PROBE_DEFER;
 	}
 	if (hdr->precision != 8 || hdr->g3fax || hdr->exif_count > 1 ||
-	    hdr->xmp || hdr->photoshop)
+	    hdr->photoshop)
 		return PROBE_DEFER;
+	pd->unchecked_xmp = hdr->xmp;
 	jpeg_probe_copy(info->magick, sizeof(info->magick), "JPEG");
 	jpeg_probe_copy(info->colorspace, sizeof(info->colorspace), colorspace);
 	jpeg_probe_copy(info->compression, sizeof(info->compression), "JPEG");

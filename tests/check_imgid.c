@@ -1970,9 +1970,9 @@ END_TEST
 
 /*
  * XMP APP1 segments, which ImageMagick validates with libxml2 and warns
- * about even with -ping: both readers must defer them, in the buffer and
- * past its end.  A segment of exactly the 28 namespace bytes is not XMP
- * to ImageMagick, and stays with the fast path.
+ * about even with -ping: both readers must mark them, in the buffer and
+ * past its end, so that -regard-warnings sends the file to ImageMagick.
+ * A segment of exactly the 28 namespace bytes is not XMP to ImageMagick.
  */
 START_TEST(test_jpeg_walk_xmp)
 {
@@ -2001,10 +2001,10 @@ START_TEST(test_jpeg_walk_xmp)
 		    J_SOS_RGB, J_END });
 		fd = png_temp_file(&b);
 		ck_assert_int_eq(jpeg_compare_paths(fd, "XMP segment"), 1);
-		ck_assert_int_eq(jpeg_read_with(fd, 1, &pd),
-		    i < 2 ? PROBE_DEFER : PROBE_OK);
-		ck_assert_int_eq(jpeg_read_with(fd, 0, &pd),
-		    i < 2 ? PROBE_DEFER : PROBE_OK);
+		ck_assert_int_eq(jpeg_read_with(fd, 1, &pd), PROBE_OK);
+		ck_assert_int_eq(pd.unchecked_xmp, i < 2);
+		ck_assert_int_eq(jpeg_read_with(fd, 0, &pd), PROBE_OK);
+		ck_assert_int_eq(pd.unchecked_xmp, i < 2);
 		close(fd);
 		b.len = 0;
 	}
