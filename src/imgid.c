@@ -121,6 +121,10 @@ parse_option(struct options *opt, int argc, char **argv, int *i)
 		opt->batch_file = arg[7] == '=' ? arg + 8 : NULL;
 		return 0;
 	}
+	if ((strcmp(arg, "-0") == 0 || strcmp(arg, "--null") == 0 ||
+	    strcmp(arg, "--buffer") == 0 || strcmp(arg, "--jobs") == 0 ||
+	    strcmp(arg, "-j") == 0) && !opt->batch_given)
+		return option_error(opt, "option requires --batch", arg);
 	if (strcmp(arg, "-0") == 0 || strcmp(arg, "--null") == 0)
 		opt->null_input = 1;
 	else if (strcmp(arg, "--buffer") == 0)
@@ -182,6 +186,27 @@ parse_option(struct options *opt, int argc, char **argv, int *i)
 	return 0;
 }
 
+/*
+ * Return 1 when --batch is among the arguments before "--", skipping the
+ * arguments of -format and --jobs, so that the batch options may come
+ * before it.
+ */
+static int
+batch_given(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--batch") == 0 ||
+		    strncmp(argv[i], "--batch=", 8) == 0)
+			return 1;
+		if (strcasecmp(argv[i], "-format") == 0 ||
+		    strcmp(argv[i], "--jobs") == 0 || strcmp(argv[i], "-j") == 0)
+			i++;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -194,6 +219,7 @@ main(int argc, char **argv)
 	opt.progname = program_name(argv[0]);
 	opt.jobs = 1;
 	opt.sandbox = 1;
+	opt.batch_given = batch_given(argc, argv);
 	if (argc < 2) {
 		usage(opt.progname, stdout);
 		return 0;

@@ -43,6 +43,7 @@ struct options {
 	int		 decode;	/* identify would decode pixels */
 	int		 json;		/* --json */
 	int		 batch;		/* --batch */
+	int		 batch_given;	/* --batch is among the arguments */
 	const char	*batch_file;	/* --batch=FILE */
 	int		 null_input;	/* -0 */
 	int		 buffer;	/* --buffer */

@@ -35,6 +35,10 @@ check() {
 check usage 0 "" 
 check help 0 "" -help
 check unknown-option 1 "imgid: unrecognized option \`-foo'" -foo x.jpg
+check null-without-batch 1 "imgid: option requires --batch \`-0'" \
+    -0 png-rgb8.png
+check jobs-without-batch 1 "imgid: option requires --batch \`--jobs'" \
+    --jobs 2 png-rgb8.png
 check unsupported-option 1 "option not supported by imgid \`-units'" \
     -units PixelsPerInch x.jpg
 check format-missing-argument 1 "option requires an argument \`-format'" \
