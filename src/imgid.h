@@ -111,6 +111,7 @@ enum probe_status probe_open(const char *, int *, uint64_t *,
 enum probe_status probe_file(int, uint64_t, int, struct probe_data *);
 void	 probe_free(struct probe_data *);
 int	 reader_fill(struct reader *);
+int	 reader_read(struct reader *, unsigned char *, size_t);
 int	 reader_skip(struct reader *, uint64_t);
 const unsigned char *reader_load(struct reader *, uint64_t, size_t *);
 int	 reader_rewind(struct reader *);

@@ -110,26 +110,15 @@ static int
 jpeg_walk_read(struct jpeg_walk_state *st, unsigned char *out, size_t len)
 {
 	struct reader	*rd = st->rd;
-	size_t		 n;
 
 	if (rd->len - rd->pos >= len) {
 		memcpy(out, rd->buf + rd->pos, len);
 		rd->pos += len;
 		return 0;
 	}
-	while (len > 0) {
-		if (rd->pos == rd->len &&
-		    (jpeg_walk_keep_exif(st) == -1 || reader_fill(rd) == 0))
-			return -1;
-		n = rd->len - rd->pos;
-		if (n > len)
-			n = len;
-		memcpy(out, rd->buf + rd->pos, n);
-		rd->pos += n;
-		out += n;
-		len -= n;
-	}
-	return 0;
+	if (jpeg_walk_keep_exif(st) == -1)
+		return -1;
+	return reader_read(rd, out, len);
 }
 
 /* Skip len bytes, with a seek past what the buffer holds. */

@@ -50,20 +50,9 @@ static void
 png_probe_read(png_structp png, png_bytep out, size_t len)
 {
 	struct png_probe_state	*st = png_get_io_ptr(png);
-	struct reader		*rd = st->rd;
-	size_t			 n;
 
-	while (len > 0) {
-		if (rd->pos == rd->len && reader_fill(rd) == 0)
-			png_error(png, "unexpected end of file");
-		n = rd->len - rd->pos;
-		if (n > len)
-			n = len;
-		memcpy(out, rd->buf + rd->pos, n);
-		rd->pos += n;
-		out += n;
-		len -= n;
-	}
+	if (reader_read(st->rd, out, len) == -1)
+		png_error(png, "unexpected end of file");
 }
 
 /* Errors and warnings both send the file to ImageMagick, which words them. */

@@ -83,6 +83,26 @@ reader_fill(struct reader *rd)
 	return (int)n;
 }
 
+/* Copy the next len bytes to out, refilling.  Return -1 at end of file. */
+int
+reader_read(struct reader *rd, unsigned char *out, size_t len)
+{
+	size_t	 n;
+
+	while (len > 0) {
+		if (rd->pos == rd->len && reader_fill(rd) == 0)
+			return -1;
+		n = rd->len - rd->pos;
+		if (n > len)
+			n = len;
+		memcpy(out, rd->buf + rd->pos, n);
+		rd->pos += n;
+		out += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Skip count bytes, seeking past what the buffer does not hold. */
 int
 reader_skip(struct reader *rd, uint64_t count)

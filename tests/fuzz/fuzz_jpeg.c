@@ -46,7 +46,7 @@ fuzz_jpeg_read(int fd, int walk, struct probe_data *pd)
 static void
 fuzz_jpeg_compare(const uint8_t *data, size_t size)
 {
-	struct probe_data	 pd, walked, read;
+	struct probe_data	 pd;
 	struct reader		 rd;
 	int			 fd = fuzz_memfd(data, size);
 	int			 status, walk_status;
@@ -58,15 +58,9 @@ fuzz_jpeg_compare(const uint8_t *data, size_t size)
 	status = jpeg_probe(&rd, &pd);
 	probe_free(&pd);
 
-	walk_status = fuzz_jpeg_read(fd, 1, &walked);
-	if (walk_status != -1) {
-		if (fuzz_jpeg_read(fd, 0, &read) != walk_status ||
-		    memcmp(&walked.info, &read.info, sizeof(read.info)) != 0 ||
-		    walked.default_line_ok != read.default_line_ok)
-			abort();
-		if (size >= 107 && status != walk_status)
-			abort();
-	}
+	walk_status = fuzz_compare_readers(fd, fuzz_jpeg_read);
+	if (walk_status != -1 && size >= 107 && status != walk_status)
+		abort();
 	close(fd);
 }
 

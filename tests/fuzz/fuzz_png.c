@@ -39,7 +39,7 @@ fuzz_png_read(int fd, int walk, struct probe_data *pd)
 static void
 fuzz_png_compare(const uint8_t *data, size_t size)
 {
-	struct probe_data	 pd, walked, read;
+	struct probe_data	 pd;
 	struct reader		 rd;
 	int			 fd = fuzz_memfd(data, size);
 	int			 status, walk_status;
@@ -51,15 +51,9 @@ fuzz_png_compare(const uint8_t *data, size_t size)
 	status = png_probe(&rd, &pd);
 	probe_free(&pd);
 
-	walk_status = fuzz_png_read(fd, 1, &walked);
-	if (walk_status != -1) {
-		if (fuzz_png_read(fd, 0, &read) != walk_status ||
-		    memcmp(&walked.info, &read.info, sizeof(read.info)) != 0 ||
-		    walked.default_line_ok != read.default_line_ok)
-			abort();
-		if (status != walk_status)
-			abort();
-	}
+	walk_status = fuzz_compare_readers(fd, fuzz_png_read);
+	if (walk_status != -1 && status != walk_status)
+		abort();
 	close(fd);
 }
 

@@ -52,3 +52,23 @@ fuzz_reader(struct reader *rd, int fd)
 	rd->fd = fd;
 	reader_fill(rd);
 }
+
+/*
+ * Read fd with a header walker and with its library through read_with (1,
+ * then 0), and abort when the walker reads the file but finds other
+ * facts.  Return the walker's status, or -1 when it handed the file on.
+ */
+int
+fuzz_compare_readers(int fd, fuzz_read_fn read_with)
+{
+	struct probe_data	 walked, library;
+	int			 status;
+
+	if ((status = read_with(fd, 1, &walked)) == -1)
+		return -1;
+	if (read_with(fd, 0, &library) != status ||
+	    memcmp(&walked.info, &library.info, sizeof(library.info)) != 0 ||
+	    walked.default_line_ok != library.default_line_ok)
+		abort();
+	return status;
+}
