@@ -458,7 +458,7 @@ START_TEST(test_exif_orientation_values)
 END_TEST
 
 /*
- * Build an EXIF payload, little-endian, whose IFD0 holds one entry.  A
+ * Build an EXIF payload, little-endian, whose IFD0 contains one entry.  A
  * value longer than four bytes is stored after the directory.
  */
 static size_t
@@ -1922,10 +1922,10 @@ START_TEST(test_jpeg_walk_truncated)
 END_TEST
 
 /*
- * Segments past the reader's 8 KiB buffer: an EXIF APP1 longer than the
- * buffer, which the walker copies, and a short EXIF APP1 in the buffer
- * followed by a long COM, which the walker skips with a seek after it
- * copies the EXIF data out of the buffer.  Then a long COM before an
+ * Segments past the reader's 8 KiB buffer.  First an EXIF APP1 longer than
+ * the buffer, which the walker copies.  Then a short EXIF APP1 in the
+ * buffer followed by a long COM: the walker copies the EXIF data out of
+ * the buffer before it seeks past the COM.  Last a long COM before an
  * unknown marker, so that jpeg_probe must seek back for libjpeg.
  */
 START_TEST(test_jpeg_walk_past_buffer)
